@@ -1,0 +1,38 @@
+/* Display lists: a page recorded once through ras_device_fns, immutable
+ * afterwards, rendered band by band (concurrently from several threads). */
+#ifndef RAS_DL_H
+#define RAS_DL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "render/device.h"
+#include "xpsraster/limits.h"
+
+enum ras_format {
+  RAS_GRAY8 = 0, /* 1 byte per pixel, 0 = black */
+  RAS_RGB8 = 1,  /* 3 bytes per pixel */
+  RAS_CMYK8 = 2, /* 4 bytes per pixel, 0 = no ink */
+  RAS_MONO1 = 3  /* 1 bit per pixel, MSB first, 1 = black */
+};
+
+typedef struct ras_dl ras_dl;
+
+/* The device table that records into a ras_dl (dev argument: ras_dl *). */
+extern const ras_device_fns ras_dl_device;
+
+/* New, empty list mapping page units (1/96 inch) to pixels at dpi.
+ * lim is copied. Errors: XR_E_INVAL, XR_E_NOMEM. */
+int ras_dl_new(double dpi, const xr_limits *lim, ras_dl **out);
+
+/* Device size in pixels; valid after begin_page. */
+void ras_dl_size(const ras_dl *dl, int *width, int *height);
+
+/* Renders rows [y0, y0+h) into buf (row stride bytes). Safe to call from
+ * several threads at once on the same list for different bands. */
+int ras_dl_render_band(const ras_dl *dl, int format, int y0, int h,
+                       uint8_t *buf, size_t stride);
+
+void ras_dl_drop(ras_dl *dl);
+
+#endif

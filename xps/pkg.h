@@ -1,0 +1,57 @@
+/* Package access: parts by name, from a ZIP file (libzip), a forward-only
+ * stream (our own local-header reader on zlib), an unpacked directory, or a
+ * lone FixedPage file.
+ *
+ * Part names are OPC names ("/Documents/1/Pages/1.fpage"): lookup is
+ * case-insensitive, percent-decoded, with '\' equal to '/', and interleaved
+ * pieces ([n].piece ... [n].last.piece) appear as one part. */
+#ifndef XPS_PKG_H
+#define XPS_PKG_H
+
+#include <stddef.h>
+
+#include "xps/ctx.h"
+
+typedef struct xps_pkg xps_pkg;
+
+/* An owned copy of a part's bytes. */
+typedef struct xps_part {
+  char *name;          /* normalised part name, NUL-terminated */
+  unsigned char *data; /* size bytes, plus a NUL after them */
+  size_t size;
+} xps_part;
+
+/* Opens path: "-" reads stdin as a stream; a directory is an unpacked
+ * package; a file that starts like a ZIP goes through libzip; an XML file is
+ * a lone FixedPage. ctx is borrowed and must outlive the package.
+ * Errors: XR_E_IO, XR_E_FORMAT, XR_E_LIMIT, XR_E_NOMEM (details in err). */
+int xps_pkg_open(const char *path, const xps_ctx *ctx, xps_pkg **out,
+                 xr_errinfo *err);
+
+/* Opens a forward-only stream (pipe, socket). The fd is borrowed. */
+int xps_pkg_open_fd(int fd, const xps_ctx *ctx, xps_pkg **out,
+                    xr_errinfo *err);
+
+/* Reads a whole part. On a stream this reads forward until the part has
+ * arrived (keeping what it passes in the spill store). Returns 0 and an owned
+ * part, or XR_E_NOTFOUND, XR_E_FORMAT, XR_E_CRC, XR_E_LIMIT, XR_E_IO. */
+int xps_pkg_read_part(xps_pkg *pkg, const char *name, xps_part **out,
+                      xr_errinfo *err);
+
+/* 1 if the part exists (on a stream: has arrived or arrives before EOF). */
+int xps_pkg_has_part(xps_pkg *pkg, const char *name);
+
+/* 1 when the package is a lone FixedPage (no _rels, no documents). */
+int xps_pkg_is_lone_page(const xps_pkg *pkg);
+
+void xps_part_drop(xps_part *part);
+void xps_pkg_close(xps_pkg *pkg);
+
+/* Resolves a URI reference found in part base ("../Resources/f.ttf",
+ * "/Documents/1/x.png") to an absolute part name in out. Returns 0, or
+ * XR_E_LIMIT when it does not fit, XR_E_FORMAT for an unusable reference
+ * (absolute URI with a scheme). Fragments ("#1") are stripped. */
+int xps_resolve_uri(const char *base, const char *ref, char *out,
+                    size_t outsize);
+
+#endif
