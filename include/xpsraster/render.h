@@ -1,0 +1,62 @@
+/* Rendering pages to bands of pixels. */
+#ifndef XPSRASTER_RENDER_H
+#define XPSRASTER_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xpsraster/document.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum xr_colorspace {
+  XR_CS_GRAY = 0, /* 8-bit, 0 = black */
+  XR_CS_RGB = 1,  /* 8-bit interleaved sRGB */
+  XR_CS_CMYK = 2, /* 8-bit interleaved, 0 = no ink */
+  XR_CS_MONO = 3  /* 1-bit, MSB first, 1 = black */
+};
+
+typedef struct xr_page_info {
+  int index;            /* 0-based page index in the document */
+  int count;            /* pages in the document, -1 if not yet known */
+  int width, height;    /* pixels */
+  double dpi;           /* pixels per inch, both axes */
+  double width_in, height_in; /* page size in inches */
+  int colorspace;       /* enum xr_colorspace */
+  int components;       /* 1, 3 or 4 (1 for mono) */
+  int bits;             /* bits per component: 8, or 1 for mono */
+  size_t stride;        /* bytes per row in the bands passed to the sink */
+} xr_page_info;
+
+/* Where bands go. Calls arrive on one thread, in page order and top to
+ * bottom. A callback returning < 0 stops rendering with that status. */
+typedef struct xr_band_sink {
+  void *ud;
+  int (*begin_page)(void *ud, const xr_page_info *info);
+  int (*write_band)(void *ud, const xr_page_info *info, int y, int rows,
+                    const uint8_t *data, size_t stride);
+  int (*end_page)(void *ud, const xr_page_info *info);
+} xr_band_sink;
+
+typedef struct xr_render_opts {
+  double dpi;         /* default 96 */
+  int colorspace;     /* default XR_CS_RGB */
+  int threads;        /* 0: one per core */
+  int band_height;    /* 0: chosen for the cache */
+  const char *pages;  /* page ranges "1-3,7" (1-based); NULL: all */
+} xr_render_opts;
+
+void xr_render_opts_init(xr_render_opts *opts);
+
+/* Renders the selected pages in order into sink. A page that fails is
+ * reported (err, and an error event) and rendering stops there with its
+ * status; pages already delivered stay delivered. Returns 0 or < 0. */
+int xr_doc_render(xr_doc *doc, const xr_render_opts *opts,
+                  const xr_band_sink *sink, xr_errinfo *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
