@@ -31,6 +31,19 @@ int xr_doc_open_fd(int fd, const xr_open_opts *opts, xr_doc **out,
 /* Number of pages, or -1 while unknown (streamed input). */
 int xr_doc_page_count(const xr_doc *doc);
 
+enum xr_cancel_mode {
+  XR_CANCEL_AFTER_PAGE = 1, /* finish the page being rendered, then stop */
+  XR_CANCEL_NOW = 2         /* stop within one band */
+};
+
+/* Asks a running xr_doc_render to stop; it then returns XR_E_CANCELLED.
+ * Safe from any thread and from a signal handler (one atomic store). */
+void xr_doc_cancel(xr_doc *doc, int mode);
+
+/* Warnings reported so far: recoverable problems such as a skipped
+ * element. A front end may use it to signal "rendered, but incomplete". */
+int xr_doc_warning_count(const xr_doc *doc);
+
 /* Closes the document; NULL is a no-op. */
 void xr_doc_close(xr_doc *doc);
 

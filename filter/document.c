@@ -1,0 +1,284 @@
+/* The library glue: package -> document -> page interpreter -> display
+ * list -> bands -> sink, with progress, warnings and errors posted to the
+ * notifier. Everything XPS-specific stays in xps/, everything about pixels
+ * in render/; this file only sequences them. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/pages.h"
+#include "render/dl.h"
+#include "xps/doc.h"
+#include "xps/page.h"
+#include "xpsraster/notify.h"
+#include "xpsraster/render.h"
+
+struct xr_doc {
+  xps_ctx ctx;
+  xps_pkg *pkg;
+  xps_doc *doc;
+  xr_notifier *ntf;      /* borrowed */
+  atomic_int cancel;     /* enum xr_cancel_mode, 0 = running */
+  atomic_int stop_now;   /* mirrors XR_CANCEL_NOW for xps/ loops */
+  atomic_int warnings; /* warn may run on several render threads */
+};
+
+/* Warnings from xps/ become WARNING events naming the part and line. */
+static void doc_warn(void *ud, const xr_errinfo *w) {
+  xr_doc *doc = ud;
+  char line[1024];
+  atomic_fetch_add_explicit(&doc->warnings, 1, memory_order_relaxed);
+  if (doc->ntf)
+    xr_notify_message(doc->ntf, XR_LEVEL_WARNING,
+                      xr_errinfo_format(w, line, sizeof line));
+}
+
+static int finish_open(xr_doc *doc, const xr_open_opts *opts, xr_doc **out,
+                       xr_errinfo *err) {
+  int rc = xps_doc_open(doc->pkg, &doc->ctx, &doc->doc, err);
+  if (rc < 0) {
+    if (doc->ntf) {
+      char line[1024];
+      xr_notify_message(doc->ntf, XR_LEVEL_ERROR,
+                        xr_errinfo_format(err, line, sizeof line));
+    }
+    xps_pkg_close(doc->pkg);
+    free(doc);
+    return rc;
+  }
+  (void)opts;
+  *out = doc;
+  return 0;
+}
+
+static xr_doc *doc_alloc(const xr_open_opts *opts) {
+  xr_doc *doc = calloc(1, sizeof *doc);
+  if (!doc)
+    return NULL;
+  xps_ctx_init(&doc->ctx);
+  if (opts && opts->limits)
+    doc->ctx.limits = *opts->limits;
+  doc->ntf = opts ? opts->notifier : NULL;
+  doc->ctx.warn = doc_warn;
+  doc->ctx.warn_ud = doc;
+  doc->ctx.cancel = &doc->stop_now;
+  atomic_init(&doc->cancel, 0);
+  atomic_init(&doc->stop_now, 0);
+  atomic_init(&doc->warnings, 0);
+  return doc;
+}
+
+static int open_failed(xr_doc *doc, int rc, xr_errinfo *err) {
+  if (doc->ntf) {
+    char line[1024];
+    xr_notify_message(doc->ntf, XR_LEVEL_ERROR,
+                      xr_errinfo_format(err, line, sizeof line));
+  }
+  free(doc);
+  return rc;
+}
+
+int xr_doc_open(const char *path, const xr_open_opts *opts, xr_doc **out,
+                xr_errinfo *err) {
+  xr_errinfo_clear(err);
+  *out = NULL;
+  if (!path)
+    return xr_errinfo_set(err, XR_E_INVAL, NULL, -1, -1, "no input given");
+  xr_doc *doc = doc_alloc(opts);
+  if (!doc)
+    return xr_errinfo_set(err, XR_E_NOMEM, path, -1, -1, NULL);
+  int rc = xps_pkg_open(path, &doc->ctx, &doc->pkg, err);
+  if (rc < 0)
+    return open_failed(doc, rc, err);
+  return finish_open(doc, opts, out, err);
+}
+
+int xr_doc_open_fd(int fd, const xr_open_opts *opts, xr_doc **out,
+                   xr_errinfo *err) {
+  xr_errinfo_clear(err);
+  *out = NULL;
+  xr_doc *doc = doc_alloc(opts);
+  if (!doc)
+    return xr_errinfo_set(err, XR_E_NOMEM, NULL, -1, -1, NULL);
+  int rc = xps_pkg_open_fd(fd, &doc->ctx, &doc->pkg, err);
+  if (rc < 0)
+    return open_failed(doc, rc, err);
+  return finish_open(doc, opts, out, err);
+}
+
+int xr_doc_page_count(const xr_doc *doc) {
+  return doc ? xps_doc_page_count(doc->doc) : -1;
+}
+
+int xr_doc_warning_count(const xr_doc *doc) {
+  return doc ? atomic_load_explicit(&((xr_doc *)doc)->warnings,
+                                    memory_order_relaxed)
+             : 0;
+}
+
+void xr_doc_cancel(xr_doc *doc, int mode) {
+  if (!doc)
+    return;
+  atomic_store_explicit(&doc->cancel, mode, memory_order_relaxed);
+  if (mode == XR_CANCEL_NOW)
+    atomic_store_explicit(&doc->stop_now, 1, memory_order_relaxed);
+}
+
+void xr_doc_close(xr_doc *doc) {
+  if (!doc)
+    return;
+  xps_doc_close(doc->doc);
+  xps_pkg_close(doc->pkg);
+  free(doc);
+}
+
+void xr_render_opts_init(xr_render_opts *opts) {
+  memset(opts, 0, sizeof *opts);
+  opts->dpi = 96;
+  opts->colorspace = XR_CS_RGB;
+}
+
+static void report(xr_doc *doc, int level, const xr_errinfo *e) {
+  char line[1024];
+  if (doc->ntf)
+    xr_notify_message(doc->ntf, level, xr_errinfo_format(e, line, sizeof line));
+}
+
+static int cancelled(xr_doc *doc, int mode) {
+  int c = atomic_load_explicit(&doc->cancel, memory_order_relaxed);
+  return c != 0 && c <= mode;
+}
+
+/* Rasterizes one recorded page into the sink, band by band. */
+static int deliver_page(xr_doc *doc, const ras_dl *dl, xr_page_info *info,
+                        const xr_render_opts *opts, const xr_band_sink *sink,
+                        xr_errinfo *err) {
+  static const int fmt[] = {RAS_GRAY8, RAS_RGB8, RAS_CMYK8, RAS_MONO1};
+  int band = opts->band_height > 0 ? opts->band_height : 64;
+  if (band > info->height)
+    band = info->height > 0 ? info->height : 1;
+  if ((size_t)band > SIZE_MAX / info->stride)
+    return xr_errinfo_set(err, XR_E_LIMIT, NULL, -1, -1, "band too large");
+  uint8_t *buf = malloc(info->stride * (size_t)band);
+  if (!buf)
+    return xr_errinfo_set(err, XR_E_NOMEM, NULL, -1, -1,
+                          "no memory for a %d-row band", band);
+  int rc = sink->begin_page ? sink->begin_page(sink->ud, info) : 0;
+  for (int y = 0; rc == 0 && y < info->height; y += band) {
+    int rows = info->height - y < band ? info->height - y : band;
+    if (cancelled(doc, XR_CANCEL_NOW)) {
+      rc = XR_E_CANCELLED;
+      break;
+    }
+    rc = ras_dl_render_band(dl, fmt[info->colorspace], y, rows, buf,
+                            info->stride);
+    if (rc == 0 && sink->write_band)
+      rc = sink->write_band(sink->ud, info, y, rows, buf, info->stride);
+  }
+  if (rc == 0 && sink->end_page)
+    rc = sink->end_page(sink->ud, info);
+  free(buf);
+  if (rc < 0 && err && err->status == XR_OK)
+    xr_errinfo_set(err, rc, NULL, -1, -1, "page %d not delivered",
+                   info->index + 1);
+  return rc;
+}
+
+static int render_one(xr_doc *doc, const xps_page_ref *ref, int count,
+                      const xr_render_opts *opts, const xr_band_sink *sink,
+                      xr_errinfo *err) {
+  ras_dl *dl = NULL;
+  int rc = ras_dl_new(opts->dpi, &doc->ctx.limits, &dl);
+  if (rc < 0)
+    return xr_errinfo_set(err, rc, ref->name, -1, -1,
+                          "cannot start a display list");
+  rc = xps_page_run(doc->pkg, ref->name, &doc->ctx, &ras_dl_device, dl, err);
+  if (rc >= 0) {
+    xr_page_info info;
+    memset(&info, 0, sizeof info);
+    info.index = ref->index;
+    info.count = count;
+    ras_dl_size(dl, &info.width, &info.height);
+    info.dpi = opts->dpi;
+    info.width_in = info.width / opts->dpi;
+    info.height_in = info.height / opts->dpi;
+    info.colorspace = opts->colorspace;
+    info.components = opts->colorspace == XR_CS_RGB    ? 3
+                      : opts->colorspace == XR_CS_CMYK ? 4
+                                                       : 1;
+    info.bits = opts->colorspace == XR_CS_MONO ? 1 : 8;
+    info.stride = opts->colorspace == XR_CS_MONO
+                      ? ((size_t)info.width + 7) / 8
+                      : (size_t)info.width * (size_t)info.components;
+    if (info.width <= 0 || info.height <= 0)
+      rc = xr_errinfo_set(err, XR_E_FORMAT, ref->name, -1, -1,
+                          "page has no area (%d x %d pixels)", info.width,
+                          info.height);
+    else
+      rc = deliver_page(doc, dl, &info, opts, sink, err);
+  }
+  ras_dl_drop(dl);
+  return rc;
+}
+
+int xr_doc_render(xr_doc *doc, const xr_render_opts *opts_in,
+                  const xr_band_sink *sink, xr_errinfo *err) {
+  xr_render_opts opts;
+  xr_errinfo_clear(err);
+  if (!doc || !sink)
+    return xr_errinfo_set(err, XR_E_INVAL, NULL, -1, -1, "no document");
+  if (opts_in)
+    opts = *opts_in;
+  else
+    xr_render_opts_init(&opts);
+  if (!(opts.dpi > 0) || opts.dpi > (double)xps_limit(&doc->ctx, XR_LIMIT_DPI))
+    return xr_errinfo_set(err, XR_E_LIMIT, NULL, -1, -1,
+                          "resolution %g dpi is outside 1..%lld", opts.dpi,
+                          (long long)xps_limit(&doc->ctx, XR_LIMIT_DPI));
+  if ((unsigned)opts.colorspace > XR_CS_MONO)
+    return xr_errinfo_set(err, XR_E_INVAL, NULL, -1, -1, "bad colour space");
+  if (xr_pages_check(opts.pages) < 0)
+    return xr_errinfo_set(err, XR_E_USAGE, NULL, -1, -1,
+                          "bad page range \"%s\"", opts.pages);
+
+  int rendered = 0;
+  for (;;) {
+    xps_page_ref ref;
+    if (cancelled(doc, XR_CANCEL_AFTER_PAGE))
+      return xr_errinfo_set(err, XR_E_CANCELLED, NULL, -1, -1,
+                            "cancelled after %d pages", rendered);
+    int rc = xps_doc_next_page(doc->doc, &ref, err);
+    if (rc < 0) {
+      report(doc, XR_LEVEL_ERROR, err);
+      return rc;
+    }
+    if (rc == 0)
+      break;
+    int page = ref.index + 1;
+    if (xr_pages_done(opts.pages, page))
+      break;
+    if (!xr_pages_contains(opts.pages, page))
+      continue;
+    int count = xps_doc_page_count(doc->doc);
+    if (doc->ntf)
+      xr_notify_progress(doc->ntf, page, count,
+                         count > 0 ? (double)(page - 1) / count : -1.0);
+    rc = render_one(doc, &ref, count, &opts, sink, err);
+    if (rc < 0) {
+      if (rc == XR_E_CANCELLED)
+        return rc;
+      if (err && err->part[0] == '\0')
+        snprintf(err->part, sizeof err->part, "%s", ref.name);
+      report(doc, XR_LEVEL_ERROR, err);
+      return rc;
+    }
+    rendered++;
+    if (doc->ntf) {
+      xr_notify_page(doc->ntf, page, 1);
+      if (count > 0)
+        xr_notify_progress(doc->ntf, page, count, (double)page / count);
+    }
+  }
+  return 0;
+}

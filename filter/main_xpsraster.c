@@ -1,0 +1,191 @@
+/* xpsraster: render XPS / OpenXPS documents to PNG, PAM, PGM, or nothing.
+ *
+ * Diagnostics go through the notifier (CUPS filter format on stderr); this
+ * thread only prints usage errors before rendering starts. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "filter/out.h"
+#include "filter/pages.h"
+#include "xpsraster/notify.h"
+#include "xpsraster/render.h"
+
+#define XR_VERSION "0.1.0"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: xpsraster [options] INPUT\n"
+          "Render an XPS or OpenXPS document (file, directory, or - for "
+          "stdin).\n\n"
+          "  -o OUT         output file; %%d is the page number; - is stdout\n"
+          "  -F FORMAT      png, pam, pgm or null (default: from -o, else "
+          "png)\n"
+          "  -r DPI         resolution (default 96)\n"
+          "  -c COLOR       gray or rgb (default rgb; pgm implies gray)\n"
+          "  -p PAGES       page ranges, e.g. 1-3,7\n"
+          "  -j N           render threads (default: one per core)\n"
+          "  -B ROWS        band height in rows (default: automatic)\n"
+          "  --notify cups  events on stderr in CUPS filter format "
+          "(default)\n"
+          "  -h, --help     this text\n"
+          "  --version      print the version\n");
+}
+
+static int format_from_name(const char *out) {
+  const char *dot = out ? strrchr(out, '.') : NULL;
+  if (!dot)
+    return XR_OUT_PNG;
+  int f = xr_out_format_from_name(dot + 1);
+  return f >= 0 ? f : XR_OUT_PNG;
+}
+
+int main(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {"notify", required_argument, NULL, 'N'},
+      {NULL, 0, NULL, 0}};
+  const char *outname = NULL, *pages = NULL, *color = NULL;
+  int format = -1, opt;
+  xr_render_opts ro;
+  xr_render_opts_init(&ro);
+
+  while ((opt = getopt_long(argc, argv, "o:F:r:c:p:j:B:h", longopts, NULL)) !=
+         -1) {
+    char *end = NULL;
+    switch (opt) {
+    case 'o':
+      outname = optarg;
+      break;
+    case 'F':
+      format = xr_out_format_from_name(optarg);
+      if (format < 0 || format > XR_OUT_NULL) {
+        fprintf(stderr, "xpsraster: unknown format '%s'\n", optarg);
+        return 2;
+      }
+      break;
+    case 'r':
+      ro.dpi = strtod(optarg, &end);
+      if (!end || *end || !(ro.dpi > 0)) {
+        fprintf(stderr, "xpsraster: bad resolution '%s'\n", optarg);
+        return 2;
+      }
+      break;
+    case 'c':
+      color = optarg;
+      break;
+    case 'p':
+      pages = optarg;
+      if (xr_pages_check(pages) < 0) {
+        fprintf(stderr, "xpsraster: bad page range '%s'\n", optarg);
+        return 2;
+      }
+      break;
+    case 'j':
+      ro.threads = (int)strtol(optarg, &end, 10);
+      if (!end || *end || ro.threads < 1 || ro.threads > 256) {
+        fprintf(stderr, "xpsraster: bad thread count '%s'\n", optarg);
+        return 2;
+      }
+      break;
+    case 'B':
+      ro.band_height = (int)strtol(optarg, &end, 10);
+      if (!end || *end || ro.band_height < 1) {
+        fprintf(stderr, "xpsraster: bad band height '%s'\n", optarg);
+        return 2;
+      }
+      break;
+    case 'N':
+      if (strcmp(optarg, "cups") != 0) {
+        fprintf(stderr, "xpsraster: unknown notify sink '%s'\n", optarg);
+        return 2;
+      }
+      break;
+    case 'V':
+      printf("xpsraster " XR_VERSION "\n");
+      return 0;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (optind != argc - 1) {
+    usage(stderr);
+    return 2;
+  }
+  const char *input = argv[optind];
+  if (format < 0)
+    format = outname ? format_from_name(outname) : XR_OUT_PNG;
+  if (format != XR_OUT_NULL && !outname) {
+    fprintf(stderr, "xpsraster: no output given (use -o OUT or -F null)\n");
+    return 2;
+  }
+  if (color && strcmp(color, "gray") == 0)
+    ro.colorspace = XR_CS_GRAY;
+  else if (color && strcmp(color, "rgb") == 0)
+    ro.colorspace = XR_CS_RGB;
+  else if (color) {
+    fprintf(stderr, "xpsraster: unknown colour '%s' (gray or rgb)\n", color);
+    return 2;
+  } else if (format == XR_OUT_PGM)
+    ro.colorspace = XR_CS_GRAY;
+  if (format == XR_OUT_PGM && ro.colorspace != XR_CS_GRAY) {
+    fprintf(stderr, "xpsraster: PGM holds gray only; use -c gray\n");
+    return 2;
+  }
+  if (outname && xr_out_pattern_check(outname) < 0) {
+    fprintf(stderr, "xpsraster: output name '%s': only one %%d allowed\n",
+            outname);
+    return 2;
+  }
+  ro.pages = pages;
+
+  xr_notifier *ntf = NULL;
+  xr_job_info job = {0, getenv("USER"), input, NULL};
+  if (xr_notifier_new(&job, &ntf) < 0 ||
+      xr_notifier_add_cups_sink(ntf, STDERR_FILENO) < 0) {
+    fprintf(stderr, "xpsraster: cannot start the notifier\n");
+    xr_notifier_drop(ntf);
+    return 1;
+  }
+
+  xr_errinfo err;
+  xr_open_opts oo = {NULL, ntf};
+  xr_doc *doc = NULL;
+  int rc = xr_doc_open(input, &oo, &doc, &err);
+  if (rc == 0) {
+    xr_out *out = NULL;
+    xr_band_sink sink;
+    rc = xr_out_open(format, outname, &out, &sink, &err);
+    if (rc == 0) {
+      rc = xr_doc_render(doc, &ro, &sink, &err);
+      int crc = xr_out_close(out);
+      /* The renderer reported its own failures; a failure to finish the
+       * output after a good render is ours to report. */
+      if (rc == 0 && crc < 0) {
+        char line[1024];
+        rc = crc;
+        xr_notify_message(ntf, XR_LEVEL_ERROR,
+                          xr_errinfo_format(&err, line, sizeof line));
+      }
+    } else {
+      char line[1024];
+      xr_notify_message(ntf, XR_LEVEL_ERROR,
+                        xr_errinfo_format(&err, line, sizeof line));
+    }
+    /* Exit 3: every page delivered, but some content was skipped. */
+    if (rc == 0 && xr_doc_warning_count(doc) > 0)
+      rc = 3;
+    xr_doc_close(doc);
+  }
+  xr_notifier_drop(ntf);
+  if (rc == XR_E_USAGE)
+    return 2;
+  return rc < 0 ? 1 : rc;
+}

@@ -1,0 +1,79 @@
+#!/bin/bash
+# The xpsraster CLI: formats, output naming, stdout, exit codes, and one-line
+# errors naming the part for each kind of bad input.
+set -u
+bin="$XR_BINARY_DIR/xpsraster"
+corpus="$XR_SOURCE_DIR/corpus"
+info="python3 $XR_SOURCE_DIR/tests/filter/pnginfo.py"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() { # description, command...
+  local what=$1; shift
+  if "$@"; then echo "ok - $what"; else echo "FAIL - $what"; fails=$((fails+1)); fi
+}
+expect_exit() { # code, command...
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?
+  [ "$got" = "$want" ] || { echo "  exit $got, wanted $want"; cat "$tmp/err"; return 1; }
+}
+
+check "sample renders to two PNGs" expect_exit 0 "$bin" "$corpus/sample.xps" -o "$tmp/s-%d.png"
+check "page 1 exists" test -s "$tmp/s-1.png"
+check "page 2 exists" test -s "$tmp/s-2.png"
+check "no page 3" test ! -e "$tmp/s-3.png"
+check "letter size at 96 dpi" bash -c "[ \"\$($info $tmp/s-1.png | cut -d' ' -f1-2)\" = '816 1056' ]"
+check "progress and page lines on stderr" bash -c "$bin $corpus/sample.xps -F null 2>&1 | grep -q '^PAGE: 2 1' && $bin $corpus/sample.xps -F null 2>&1 | grep -q '^INFO: Rendering page 2 of 2'"
+
+check "square: dark centre, white corner" bash -c "
+  $bin $corpus/basic/square.xps -o $tmp/sq.png -c gray &&
+  [ \"\$($info $tmp/sq.png 100 100)\" = '200 200 8 0 0' ] &&
+  [ \"\$($info $tmp/sq.png 5 5)\" = '200 200 8 0 255' ]"
+check "-r 300 scales the page" bash -c "
+  $bin $corpus/basic/square.xps -r 300 -o $tmp/sq300.png &&
+  [ \"\$($info $tmp/sq300.png | cut -d' ' -f1-2)\" = '625 625' ]"
+check "rgb PNG has colour type 2" bash -c "
+  $bin $corpus/basic/colors.xps -o $tmp/c.png -c rgb &&
+  [ \"\$($info $tmp/c.png 50 50)\" = '200 200 8 2 255,0,0' ]"
+
+check "PNG without %d refuses a second page" expect_exit 2 "$bin" "$corpus/basic/multipage.xps" -o "$tmp/one.png"
+check "PNG without %d: first page still written" test -s "$tmp/one.png"
+check "PNG without %d is fine for one page" expect_exit 0 "$bin" "$corpus/basic/multipage.xps" -p 2 -o "$tmp/p2.png"
+
+check "PGM pages follow one another in one stream" bash -c "
+  $bin $corpus/basic/multipage.xps -F pgm -o $tmp/all.pgm &&
+  [ \$(grep -c -a '^P5' $tmp/all.pgm) = 3 ] &&
+  [ \$(stat -c %s $tmp/all.pgm) = \$((3 * (15 + 200*100))) ]"
+check "PAM to stdout" bash -c "
+  $bin $corpus/basic/square.xps -F pam -o - > $tmp/sq.pam &&
+  head -c 2 $tmp/sq.pam | grep -q P7 &&
+  grep -a -q 'TUPLTYPE RGB' $tmp/sq.pam"
+check "-F null writes nothing" bash -c "cd $tmp && mkdir nul && cd nul && $bin $corpus/sample.xps -F null 2>/dev/null && [ -z \"\$(ls)\" ]"
+check "%03d page names" bash -c "$bin $corpus/basic/multipage.xps -o $tmp/m-%03d.pgm && test -s $tmp/m-003.pgm"
+check "-p selects pages" bash -c "$bin $corpus/basic/multipage.xps -p 1,3 -o $tmp/r-%d.png && test -s $tmp/r-1.png && test ! -e $tmp/r-2.png && test -s $tmp/r-3.png"
+check "two %d is a usage error" expect_exit 2 "$bin" "$corpus/sample.xps" -o "$tmp/%d-%d.png"
+check "unknown format is a usage error" expect_exit 2 "$bin" "$corpus/sample.xps" -F gif -o x
+check "--help" expect_exit 0 "$bin" --help
+check "--version" bash -c "$bin --version | grep -q '^xpsraster '"
+
+one_line_error() { # file, pattern, wanted exit
+  "$bin" "$1" -o "$tmp/e-%d.png" >"$tmp/out" 2>"$tmp/err"; local got=$?
+  [ "$got" = "$3" ] || { echo "  exit $got"; cat "$tmp/err"; return 1; }
+  [ "$(grep -c '^ERROR: ' "$tmp/err")" = 1 ] || { cat "$tmp/err"; return 1; }
+  grep '^ERROR: ' "$tmp/err" | grep -q -- "$2" || { cat "$tmp/err"; return 1; }
+}
+check "missing file" one_line_error "$tmp/nope.xps" "nope.xps" 1
+check "not a ZIP" one_line_error "$corpus/bad/notzip.xps" "notzip.xps" 1
+check "no _rels/.rels" one_line_error "$corpus/bad/norels.xps" "_rels/.rels" 1
+rm -f "$tmp"/e-*.png
+check "malformed XML names part and line" one_line_error "$corpus/bad/badxml.xps" "2.fpage:[0-9]" 1
+check "pages before a bad page are written" test -s "$tmp/e-1.png"
+check "the bad page is not" test ! -e "$tmp/e-2.png"
+rm -f "$tmp"/e-*.png
+"$bin" "$corpus/bad/badpath.xps" -o "$tmp/e-%d.png" >"$tmp/out" 2>"$tmp/err"; got=$?
+check "bad path data: non-zero exit" test "$got" -ne 0
+check "bad path data: message names part and line" grep -q -E '^(WARNING|ERROR): .*2\.fpage:[0-9]+' "$tmp/err"
+check "bad path data: page 1 written" test -s "$tmp/e-1.png"
+
+echo "$fails failure(s)"
+[ "$fails" = 0 ]
