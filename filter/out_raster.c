@@ -1,0 +1,424 @@
+/* PWG raster and CUPS raster band sinks over libcups' raster API. */
+#include "filter/out_raster.h"
+
+#include <cups/raster.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_PAGE_BUFFER ((int64_t)512 << 20)
+
+typedef struct writer {
+  cups_raster_t *ras;
+  int format;
+  xr_raster_opts opts;
+  int err; /* first error; once set every callback fails with it */
+  int pages;
+
+  /* The page in progress. */
+  int in_page;
+  xr_page_info info;
+  xr_raster_page page;
+  cups_page_header2_t hdr;
+  int out_w, out_h; /* raster pixels */
+  size_t out_bpl;   /* raster bytes per line */
+  size_t src_bpl;   /* bytes of one source row (no padding) */
+  int bits;         /* bits per pixel: 1, 8, 24 or 32 */
+  int cw, ch;       /* content size after rotation */
+  int x_off, y_off; /* content origin on the raster; may be negative */
+  int rows_in;      /* source rows received */
+  int rows_out;     /* raster rows written */
+  uint8_t *line;    /* one raster line */
+  uint8_t white;    /* value of a blank byte */
+  uint8_t *buf;     /* the whole source page, when rotating */
+} writer;
+
+static int fail(writer *w, int status) {
+  if (!w->err)
+    w->err = status;
+  return w->err;
+}
+
+char *xr_raster_media_name(double w_in, double h_in, char *buf, size_t size) {
+  /* pwgMediaForSize matches within a small tolerance, so a page that is a
+   * standard size up to rounding gets its standard name. */
+  pwg_media_t *m =
+      pwgMediaForSize((int)lround(w_in * 2540.0), (int)lround(h_in * 2540.0));
+  if (m && m->pwg)
+    snprintf(buf, size, "%s", m->pwg);
+  else
+    snprintf(buf, size, "custom_%gx%gin_%gx%gin", w_in, h_in, w_in, h_in);
+  return buf;
+}
+
+static const char *pwg_type(int cs) {
+  switch (cs) {
+  case XR_CS_GRAY:
+    return "sgray_8";
+  case XR_CS_RGB:
+    return "srgb_8";
+  case XR_CS_CMYK:
+    return "cmyk_8";
+  case XR_CS_MONO:
+    return "black_1";
+  }
+  return NULL;
+}
+
+static const char *sides_name(int duplex) {
+  switch (duplex) {
+  case XR_DUPLEX_LONG_EDGE:
+    return "two-sided-long-edge";
+  case XR_DUPLEX_SHORT_EDGE:
+    return "two-sided-short-edge";
+  }
+  return "one-sided";
+}
+
+/* Pixel copy for any depth; 1-bit rows are MSB first. */
+static void copy_px(uint8_t *dst, int dx, const uint8_t *src, int sx,
+                    int bits) {
+  if (bits == 1) {
+    int v = (src[sx >> 3] >> (7 - (sx & 7))) & 1;
+    uint8_t mask = (uint8_t)(0x80u >> (dx & 7));
+    if (v)
+      dst[dx >> 3] |= mask;
+    else
+      dst[dx >> 3] &= (uint8_t)~mask;
+    return;
+  }
+  int n = bits / 8;
+  memcpy(dst + (size_t)dx * n, src + (size_t)sx * n, (size_t)n);
+}
+
+static void copy_span(uint8_t *dst, int dx, const uint8_t *src, int sx,
+                      int count, int bits) {
+  if (bits == 1 && ((dx | sx) & 7)) {
+    for (int i = 0; i < count; i++)
+      copy_px(dst, dx + i, src, sx + i, 1);
+    return;
+  }
+  if (bits == 1) {
+    int whole = count / 8;
+    memcpy(dst + dx / 8, src + sx / 8, (size_t)whole);
+    for (int i = whole * 8; i < count; i++)
+      copy_px(dst, dx + i, src, sx + i, 1);
+    return;
+  }
+  size_t n = (size_t)(bits / 8);
+  memcpy(dst + (size_t)dx * n, src + (size_t)sx * n, (size_t)count * n);
+}
+
+static int put_line(writer *w, const uint8_t *line) {
+  if (cupsRasterWritePixels(w->ras, (unsigned char *)line,
+                            (unsigned)w->out_bpl) != w->out_bpl)
+    return fail(w, XR_E_IO);
+  w->rows_out++;
+  return 0;
+}
+
+static int blank_until(writer *w, int row) {
+  if (row > w->out_h)
+    row = w->out_h;
+  if (w->rows_out >= row)
+    return 0;
+  memset(w->line, w->white, w->out_bpl);
+  while (w->rows_out < row) {
+    int rc = put_line(w, w->line);
+    if (rc < 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* Writes content row cy (already rotated) from a source row. */
+static int put_content_row(writer *w, int cy, const uint8_t *src) {
+  int dy = cy + w->y_off;
+  if (dy < w->rows_out || dy >= w->out_h)
+    return 0; /* cropped */
+  int rc = blank_until(w, dy);
+  if (rc < 0)
+    return rc;
+  memset(w->line, w->white, w->out_bpl);
+  int sx = w->x_off < 0 ? -w->x_off : 0;
+  int dx = w->x_off < 0 ? 0 : w->x_off;
+  int n = w->cw - sx;
+  if (n > w->out_w - dx)
+    n = w->out_w - dx;
+  if (n > 0)
+    copy_span(w->line, dx, src, sx, n, w->bits);
+  return put_line(w, w->line);
+}
+
+static int begin_page(void *ud, const xr_page_info *info) {
+  writer *w = ud;
+  if (w->err)
+    return w->err;
+  if (w->in_page)
+    return fail(w, XR_E_USAGE);
+  xr_limits lim;
+  xr_limits_init(&lim);
+  const char *type = pwg_type(info->colorspace);
+  int bits = info->colorspace == XR_CS_MONO ? 1 : 8 * info->components;
+  if (!type || info->width <= 0 || info->height <= 0 ||
+      info->width > lim.v[XR_LIMIT_PAGE_DIM] ||
+      info->height > lim.v[XR_LIMIT_PAGE_DIM] || !(info->dpi >= 1.0) ||
+      info->dpi > (double)xr_limit_bound(XR_LIMIT_DPI) ||
+      (info->colorspace != XR_CS_MONO &&
+       info->components != (info->colorspace == XR_CS_RGB    ? 3
+                            : info->colorspace == XR_CS_CMYK ? 4
+                                                             : 1)))
+    return fail(w, XR_E_INVAL);
+  size_t src_bpl = bits == 1 ? ((size_t)info->width + 7) / 8
+                             : (size_t)info->width * (size_t)(bits / 8);
+  if (info->stride < src_bpl)
+    return fail(w, XR_E_INVAL);
+
+  xr_raster_page pg;
+  memset(&pg, 0, sizeof pg);
+  if (w->opts.setup) {
+    int rc = w->opts.setup(w->opts.setup_ud, info, &pg);
+    if (rc < 0)
+      return rc; /* not sticky: the stream itself is still good */
+  }
+  if (pg.rotate % 90 != 0)
+    return fail(w, XR_E_INVAL);
+  pg.rotate = ((pg.rotate % 360) + 360) % 360;
+  int turned = pg.rotate == 90 || pg.rotate == 270;
+  int cw = turned ? info->height : info->width;
+  int ch = turned ? info->width : info->height;
+  double dpi = info->dpi;
+  int out_w = cw, out_h = ch;
+  double win = (double)cw / dpi, hin = (double)ch / dpi;
+  if (pg.media_w_in > 0 && pg.media_h_in > 0) {
+    double mw = pg.media_w_in * dpi, mh = pg.media_h_in * dpi;
+    if (!(mw >= 1.0 && mh >= 1.0 && mw <= (double)lim.v[XR_LIMIT_PAGE_DIM] &&
+          mh <= (double)lim.v[XR_LIMIT_PAGE_DIM]))
+      return fail(w, XR_E_LIMIT);
+    out_w = (int)lround(mw);
+    out_h = (int)lround(mh);
+    win = pg.media_w_in;
+    hin = pg.media_h_in;
+  }
+  if ((double)out_w > (double)lim.v[XR_LIMIT_PAGE_PIXELS] / (double)out_h)
+    return fail(w, XR_E_LIMIT);
+  if (pg.rotate) {
+    int64_t cap = w->opts.max_page_buffer > 0 ? w->opts.max_page_buffer
+                                              : DEFAULT_PAGE_BUFFER;
+    if ((int64_t)src_bpl > cap / info->height)
+      return fail(w, XR_E_LIMIT);
+  }
+
+  /* PWG 5102.4 wants an integer resolution; CUPS raster too. */
+  int idpi = (int)lround(dpi);
+  char name[64];
+  if (pg.media_name[0])
+    snprintf(name, sizeof name, "%s", pg.media_name);
+  else
+    xr_raster_media_name(win, hin, name, sizeof name);
+  pwg_media_t media;
+  memset(&media, 0, sizeof media);
+  media.pwg = name;
+  media.width = (int)lround(win * 2540.0);
+  media.length = (int)lround(hin * 2540.0);
+  memset(&w->hdr, 0, sizeof w->hdr);
+  if (!cupsRasterInitPWGHeader(&w->hdr, &media, type, idpi, idpi,
+                               sides_name(pg.duplex), NULL))
+    return fail(w, XR_E_INTERNAL);
+  size_t out_bpl =
+      bits == 1 ? ((size_t)out_w + 7) / 8 : (size_t)out_w * (size_t)(bits / 8);
+  w->hdr.cupsWidth = (unsigned)out_w;
+  w->hdr.cupsHeight = (unsigned)out_h;
+  w->hdr.cupsBytesPerLine = (unsigned)out_bpl;
+  w->hdr.PageSize[0] = (unsigned)lround(win * 72.0);
+  w->hdr.PageSize[1] = (unsigned)lround(hin * 72.0);
+  w->hdr.cupsPageSize[0] = (float)(win * 72.0);
+  w->hdr.cupsPageSize[1] = (float)(hin * 72.0);
+  w->hdr.ImagingBoundingBox[2] = w->hdr.PageSize[0];
+  w->hdr.ImagingBoundingBox[3] = w->hdr.PageSize[1];
+  if (w->format == XR_RASTER_CUPS)
+    w->hdr.Orientation = (cups_orient_t)(pg.rotate / 90);
+
+  w->line = malloc(out_bpl);
+  if (!w->line)
+    return fail(w, XR_E_NOMEM);
+  if (pg.rotate) {
+    w->buf = malloc(src_bpl * (size_t)info->height);
+    if (!w->buf) {
+      free(w->line);
+      w->line = NULL;
+      return fail(w, XR_E_NOMEM);
+    }
+  }
+  if (!cupsRasterWriteHeader2(w->ras, &w->hdr)) {
+    free(w->line);
+    free(w->buf);
+    w->line = w->buf = NULL;
+    return fail(w, XR_E_IO);
+  }
+  w->info = *info;
+  w->page = pg;
+  w->out_w = out_w;
+  w->out_h = out_h;
+  w->out_bpl = out_bpl;
+  w->src_bpl = src_bpl;
+  w->bits = bits;
+  w->cw = cw;
+  w->ch = ch;
+  /* Centred; an odd leftover pixel goes right and down. */
+  w->x_off = (out_w - cw) / 2;
+  w->y_off = (out_h - ch) / 2;
+  w->rows_in = 0;
+  w->rows_out = 0;
+  w->white = (info->colorspace == XR_CS_GRAY || info->colorspace == XR_CS_RGB)
+                 ? 0xff
+                 : 0x00;
+  w->in_page = 1;
+  return 0;
+}
+
+static int write_band(void *ud, const xr_page_info *info, int y, int rows,
+                      const uint8_t *data, size_t stride) {
+  writer *w = ud;
+  (void)info;
+  if (w->err)
+    return w->err;
+  if (!w->in_page || rows < 0 || y < w->rows_in || rows > w->info.height ||
+      y > w->info.height - rows || stride < w->src_bpl || (rows && !data))
+    return fail(w, XR_E_USAGE);
+  if (w->buf) {
+    /* A skipped stretch of source rows stays blank. */
+    for (int r = w->rows_in; r < y; r++)
+      memset(w->buf + (size_t)r * w->src_bpl, w->white, w->src_bpl);
+    for (int r = 0; r < rows; r++)
+      memcpy(w->buf + (size_t)(y + r) * w->src_bpl, data + (size_t)r * stride,
+             w->src_bpl);
+  } else {
+    for (int r = 0; r < rows; r++) {
+      int rc = put_content_row(w, y + r, data + (size_t)r * stride);
+      if (rc < 0)
+        return rc;
+    }
+  }
+  w->rows_in = y + rows;
+  return 0;
+}
+
+/* Emits the buffered page turned by page.rotate, one raster line at a time.
+ * Rotated pixel (rx, ry) comes from source pixel (sx, sy) as below. */
+static int flush_rotated(writer *w) {
+  int sw = w->info.width, sh = w->info.height;
+  if (w->rows_in < sh)
+    memset(w->buf + (size_t)w->rows_in * w->src_bpl, w->white,
+           (size_t)(sh - w->rows_in) * w->src_bpl);
+  int x0 = w->x_off < 0 ? -w->x_off : 0;
+  int dx0 = w->x_off < 0 ? 0 : w->x_off;
+  int n = w->cw - x0;
+  if (n > w->out_w - dx0)
+    n = w->out_w - dx0;
+  for (int ry = 0; ry < w->ch; ry++) {
+    int dy = ry + w->y_off;
+    if (dy < 0)
+      continue;
+    if (dy >= w->out_h)
+      break;
+    int rc = blank_until(w, dy);
+    if (rc < 0)
+      return rc;
+    memset(w->line, w->white, w->out_bpl);
+    for (int i = 0; i < n; i++) {
+      int rx = x0 + i, sx, sy;
+      switch (w->page.rotate) {
+      case 90:
+        sx = ry;
+        sy = sh - 1 - rx;
+        break;
+      case 180:
+        sx = sw - 1 - rx;
+        sy = sh - 1 - ry;
+        break;
+      default:
+        sx = sw - 1 - ry;
+        sy = rx;
+        break; /* 270 */
+      }
+      copy_px(w->line, dx0 + i, w->buf + (size_t)sy * w->src_bpl, sx, w->bits);
+    }
+    rc = put_line(w, w->line);
+    if (rc < 0)
+      return rc;
+  }
+  return 0;
+}
+
+static void page_free(writer *w) {
+  free(w->line);
+  free(w->buf);
+  w->line = w->buf = NULL;
+  w->in_page = 0;
+}
+
+static int end_page(void *ud, const xr_page_info *info) {
+  writer *w = ud;
+  (void)info;
+  if (!w->in_page)
+    return w->err ? w->err : fail(w, XR_E_USAGE);
+  int rc = w->err;
+  if (!rc && w->buf)
+    rc = flush_rotated(w);
+  /* A raster page must have exactly cupsHeight lines. */
+  if (!rc)
+    rc = blank_until(w, w->out_h);
+  page_free(w);
+  if (rc < 0)
+    return fail(w, rc);
+  w->pages++;
+  return 0;
+}
+
+int xr_raster_sink_open(int fd, int format, const xr_raster_opts *opts,
+                        xr_band_sink *out) {
+  if (!out)
+    return XR_E_INVAL;
+  memset(out, 0, sizeof *out);
+  if (fd < 0 || (format != XR_RASTER_PWG && format != XR_RASTER_CUPS))
+    return XR_E_INVAL;
+  writer *w = calloc(1, sizeof *w);
+  if (!w)
+    return XR_E_NOMEM;
+  if (opts)
+    w->opts = *opts;
+  w->format = format;
+  w->ras = cupsRasterOpen(fd, format == XR_RASTER_PWG
+                                  ? CUPS_RASTER_WRITE_PWG
+                                  : CUPS_RASTER_WRITE_COMPRESSED);
+  if (!w->ras) {
+    free(w);
+    return XR_E_IO;
+  }
+  out->ud = w;
+  out->begin_page = begin_page;
+  out->write_band = write_band;
+  out->end_page = end_page;
+  return 0;
+}
+
+int xr_raster_sink_close(xr_band_sink *sink) {
+  if (!sink || !sink->ud)
+    return 0;
+  writer *w = sink->ud;
+  /* Finish a page cut short so the stream stays well-formed. */
+  if (w->in_page && !w->err)
+    end_page(w, &w->info);
+  page_free(w);
+  int rc = w->err;
+  cupsRasterClose(w->ras);
+  free(w);
+  sink->ud = NULL;
+  return rc;
+}
+
+int xr_raster_sink_pages(const xr_band_sink *sink) {
+  return sink && sink->ud ? ((const writer *)sink->ud)->pages : 0;
+}
