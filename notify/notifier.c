@@ -1,0 +1,397 @@
+/* The notifier: posting from render threads, and the thread that delivers.
+ *
+ * Posters only touch the queue, the packed progress word and the wake flag
+ * (all lock-free, see queue.c and wake.c). The notifier thread owns the
+ * sinks; control calls (adding a sink) take `ctl`, which posters never do. */
+#include "notify/notifier.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xpsraster/error.h"
+
+/* Progress word: bit 63 = not yet delivered; bits 47..62 fraction in
+ * 1/65535; bits 23..46 pages + 1 (0 = unknown); bits 0..22 page. Packing
+ * it into one word makes "latest value wins" a single exchange. */
+#define PROG_DIRTY (UINT64_C(1) << 63)
+#define PROG_PAGE_MAX ((1 << 23) - 1)
+#define PROG_PAGES_MAX ((1 << 24) - 2)
+
+static uint64_t prog_pack(int page, int pages, double fraction) {
+  uint64_t f;
+  if (page < 0)
+    page = 0;
+  if (page > PROG_PAGE_MAX)
+    page = PROG_PAGE_MAX;
+  if (pages > PROG_PAGES_MAX)
+    pages = PROG_PAGES_MAX;
+  if (pages < 0)
+    pages = -1;
+  if (!(fraction >= 0.0)) /* also NaN */
+    fraction = 0.0;
+  if (fraction > 1.0)
+    fraction = 1.0;
+  f = (uint64_t)(fraction * 65535.0 + 0.5);
+  return PROG_DIRTY | f << 47 | (uint64_t)(pages + 1) << 23 | (uint64_t)page;
+}
+
+static void prog_unpack(uint64_t v, xr_event *ev) {
+  ev->kind = XR_EVENT_PROGRESS;
+  ev->page = (int)(v & PROG_PAGE_MAX);
+  ev->pages = (int)((v >> 23) & 0xFFFFFF) - 1;
+  ev->fraction = (double)((v >> 47) & 0xFFFF) / 65535.0;
+}
+
+int64_t ntf_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- posting (any thread) ---- */
+
+int ntf_post(xr_notifier *n, const struct ntf_event *head, const char *text) {
+  size_t pos;
+  struct ntf_event *ev = ntf_queue_claim(n->q, &pos);
+  if (!ev) {
+    atomic_fetch_add_explicit(&n->lost, 1, memory_order_relaxed);
+    if (head->kind == NTF_EV_MESSAGE && head->level >= XR_LEVEL_WARNING)
+      atomic_fetch_add_explicit(&n->lost_errors, 1, memory_order_relaxed);
+    return XR_E_QUEUE_FULL;
+  }
+  /* Copy the header fields, not the whole (1 KiB) template. */
+  ev->kind = head->kind;
+  ev->level = head->level;
+  ev->flags = head->flags;
+  ev->page = head->page;
+  ev->arg = head->arg;
+  ev->ch = head->ch;
+  ev->data = head->data;
+  ev->len = head->len;
+  if (text) {
+    size_t len = strnlen(text, XR_NOTIFY_TEXT_MAX);
+    memcpy(ev->text, text, len);
+    ev->text[len] = '\0';
+    ev->len = (uint32_t)len;
+  } else {
+    ev->text[0] = '\0';
+  }
+  ntf_queue_publish(n->q, pos);
+  ntf_wake_signal(&n->wake);
+  return XR_OK;
+}
+
+int xr_notify_progress(xr_notifier *n, int page, int pages, double fraction) {
+  uint64_t old;
+  if (!n)
+    return XR_OK;
+  /* relaxed: the word carries all its data; the fence in ntf_wake_signal
+   * orders it against the notifier's sleep (see wake.c). */
+  old = atomic_exchange_explicit(&n->progress, prog_pack(page, pages, fraction),
+                                 memory_order_relaxed);
+  ntf_wake_signal(&n->wake);
+  if (old & PROG_DIRTY) {
+    atomic_fetch_add_explicit(&n->replaced, 1, memory_order_relaxed);
+    return XR_S_REPLACED;
+  }
+  return XR_OK;
+}
+
+int xr_notify_page(xr_notifier *n, int page, int copies) {
+  struct ntf_event h = {.kind = NTF_EV_PAGE, .page = page, .arg = copies};
+  if (!n)
+    return XR_OK;
+  return ntf_post(n, &h, NULL);
+}
+
+int xr_notify_message(xr_notifier *n, int level, const char *text) {
+  struct ntf_event h = {.kind = NTF_EV_MESSAGE};
+  if (!n)
+    return XR_OK;
+  if (level < XR_LEVEL_INFO || level > XR_LEVEL_ERROR)
+    return XR_E_INVAL;
+  h.level = (uint8_t)level;
+  return ntf_post(n, &h, text ? text : "");
+}
+
+int xr_notify_state(xr_notifier *n, const char *keywords) {
+  struct ntf_event h = {.kind = NTF_EV_STATE};
+  if (!n)
+    return XR_OK;
+  if (!keywords)
+    return XR_E_INVAL;
+  return ntf_post(n, &h, keywords);
+}
+
+void xr_notifier_stats(const xr_notifier *n, xr_notify_stats *out) {
+  xr_notifier *m = (xr_notifier *)n;
+  memset(out, 0, sizeof *out);
+  if (!n)
+    return;
+  out->posted = ntf_queue_claimed(m->q);
+  out->delivered = atomic_load_explicit(&m->delivered, memory_order_relaxed);
+  out->lost = atomic_load_explicit(&m->lost, memory_order_relaxed);
+  out->lost_errors =
+      atomic_load_explicit(&m->lost_errors, memory_order_relaxed);
+  out->progress_replaced =
+      atomic_load_explicit(&m->replaced, memory_order_relaxed);
+  out->wakeups = atomic_load_explicit(&m->wake.wakeups, memory_order_relaxed);
+}
+
+/* ---- the notifier thread ---- */
+
+static void dispatch(xr_notifier *n, const xr_event *ev, int64_t now) {
+  for (struct ntf_sink *s = n->sinks; s; s = s->next)
+    s->ops->event(s, ev, now);
+}
+
+static void deliver_progress(xr_notifier *n, int64_t now) {
+  uint64_t v = atomic_load_explicit(&n->progress, memory_order_relaxed);
+  xr_event ev = {.text = ""};
+  /* Clear the dirty bit only if no newer value arrived meanwhile; a newer
+   * value stays dirty and is delivered on the next pass. */
+  while ((v & PROG_DIRTY) && !atomic_compare_exchange_weak_explicit(
+                                 &n->progress, &v, v & ~PROG_DIRTY,
+                                 memory_order_relaxed, memory_order_relaxed))
+    ;
+  if (!(v & PROG_DIRTY))
+    return;
+  prog_unpack(v, &ev);
+  dispatch(n, &ev, now);
+}
+
+static void deliver_one(xr_notifier *n, const struct ntf_event *e,
+                        int64_t now) {
+  xr_event ev = {.kind = e->kind,
+                 .level = e->level,
+                 .page = e->page,
+                 .pages = -1,
+                 .text = ""};
+  switch (e->kind) {
+  case NTF_EV_PAGE:
+    ev.copies = e->arg;
+    break;
+  case NTF_EV_MESSAGE:
+  case NTF_EV_STATE:
+    ev.text = e->text;
+    break;
+  default:
+    return;
+  }
+  dispatch(n, &ev, now);
+}
+
+/* Drains what is published now. Returns the number of events delivered. */
+static size_t drain(xr_notifier *n) {
+  size_t count = 0;
+  int64_t now = ntf_now_ms();
+  struct ntf_event *e;
+  pthread_mutex_lock(&n->ctl);
+  deliver_progress(n, now);
+  while ((e = ntf_queue_peek(n->q)) != NULL) {
+    deliver_one(n, e, now);
+    ntf_queue_release(n->q);
+    count++;
+  }
+  pthread_mutex_unlock(&n->ctl);
+  if (count)
+    atomic_fetch_add_explicit(&n->delivered, count, memory_order_relaxed);
+  return count;
+}
+
+/* Poll timeout in ms until the earliest sink deadline; -1 for none. */
+static int next_timeout(xr_notifier *n) {
+  int64_t best = -1, now = ntf_now_ms();
+  pthread_mutex_lock(&n->ctl);
+  for (struct ntf_sink *s = n->sinks; s; s = s->next) {
+    int64_t d = s->ops->deadline ? s->ops->deadline(s) : -1;
+    if (d >= 0 && (best < 0 || d < best))
+      best = d;
+  }
+  pthread_mutex_unlock(&n->ctl);
+  if (best < 0)
+    return -1;
+  return best <= now ? 0 : (int)(best - now > 60000 ? 60000 : best - now);
+}
+
+static void tick_sinks(xr_notifier *n, int final) {
+  int64_t now = ntf_now_ms();
+  pthread_mutex_lock(&n->ctl);
+  for (struct ntf_sink *s = n->sinks; s; s = s->next)
+    if (s->ops->tick)
+      s->ops->tick(s, now, final);
+  pthread_mutex_unlock(&n->ctl);
+}
+
+static int has_work(xr_notifier *n) {
+  return ntf_queue_peek(n->q) != NULL ||
+         (atomic_load_explicit(&n->progress, memory_order_relaxed) &
+          PROG_DIRTY) ||
+         atomic_load_explicit(&n->stop, memory_order_acquire);
+}
+
+static void *notifier_main(void *arg) {
+  xr_notifier *n = arg;
+  for (;;) {
+    drain(n);
+    tick_sinks(n, 0);
+    /* stop is stored after every post returned (xr_notifier_drop's
+     * contract); acquire pairs with its release, so a drain after seeing
+     * it finds everything already posted. */
+    if (atomic_load_explicit(&n->stop, memory_order_acquire)) {
+      drain(n);
+      tick_sinks(n, 1);
+      return NULL;
+    }
+    ntf_wake_prepare(&n->wake);
+    if (has_work(n)) {
+      ntf_wake_cancel(&n->wake);
+      continue;
+    }
+    struct pollfd pfd = {.fd = n->wake.fd, .events = POLLIN};
+    int r = poll(&pfd, 1, next_timeout(n));
+    (void)r; /* EINTR or timeout: the loop re-checks everything */
+    ntf_wake_done(&n->wake);
+  }
+}
+
+/* ---- lifecycle ---- */
+
+static uid_t resolve_uid(const char *user) {
+  struct passwd pw, *res = NULL;
+  char buf[4096];
+  if (!user || !*user)
+    return (uid_t)-1;
+  if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 || !res)
+    return (uid_t)-1;
+  return res->pw_uid;
+}
+
+void xr_notifier_opts_init(xr_notifier_opts *opts) {
+  memset(opts, 0, sizeof *opts);
+}
+
+int xr_notifier_new(const xr_job_info *job, xr_notifier **out) {
+  return xr_notifier_new_opts(job, NULL, out);
+}
+
+int xr_notifier_new_opts(const xr_job_info *job, const xr_notifier_opts *opts,
+                         xr_notifier **out) {
+  xr_notifier *n;
+  unsigned slots =
+      opts && opts->queue_slots ? opts->queue_slots : NTF_QUEUE_DEFAULT;
+  int rc;
+  sigset_t all, old;
+
+  if (!out)
+    return XR_E_INVAL;
+  *out = NULL;
+  n = aligned_alloc(_Alignof(xr_notifier), sizeof *n);
+  if (!n)
+    return XR_E_NOMEM;
+  memset(n, 0, sizeof *n);
+  atomic_init(&n->progress, 0);
+  atomic_init(&n->stop, 0);
+  n->min_pct = opts ? opts->progress_min_pct : 0;
+  n->min_ms = opts ? opts->progress_min_ms : 0;
+  n->job_id = job ? job->job_id : 0;
+  if (job && ((job->user && !(n->user = strdup(job->user))) ||
+              (job->title && !(n->title = strdup(job->title))) ||
+              (job->printer && !(n->printer = strdup(job->printer))))) {
+    rc = XR_E_NOMEM;
+    goto fail_strings;
+  }
+  n->job_uid = resolve_uid(n->user);
+  rc = ntf_queue_new(slots, &n->q);
+  if (rc < 0)
+    goto fail_strings;
+  rc = ntf_wake_open(&n->wake);
+  if (rc < 0)
+    goto fail_wake;
+  if (pthread_mutex_init(&n->ctl, NULL) != 0) {
+    rc = XR_E_NOMEM;
+    goto fail_mutex;
+  }
+  /* The thread takes no signals: they belong to the application. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  rc = pthread_create(&n->thread, NULL, notifier_main, n);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0) {
+    rc = XR_E_NOMEM;
+    goto fail_thread;
+  }
+  n->thread_started = 1;
+  *out = n;
+  return XR_OK;
+
+fail_thread:
+  pthread_mutex_destroy(&n->ctl);
+fail_mutex:
+  ntf_wake_close(&n->wake);
+fail_wake:
+  ntf_queue_drop(n->q);
+fail_strings:
+  free(n->user);
+  free(n->title);
+  free(n->printer);
+  free(n);
+  return rc;
+}
+
+void xr_notifier_drop(xr_notifier *n) {
+  if (!n)
+    return;
+  atomic_store_explicit(&n->stop, 1, memory_order_release);
+  /* Wake it whether or not it sleeps: the store above is the work. */
+  atomic_store_explicit(&n->wake.sleeping, 1, memory_order_relaxed);
+  ntf_wake_signal(&n->wake);
+  if (n->thread_started)
+    pthread_join(n->thread, NULL);
+  while (n->sinks) {
+    struct ntf_sink *s = n->sinks;
+    n->sinks = s->next;
+    s->ops->drop(s);
+  }
+  pthread_mutex_destroy(&n->ctl);
+  ntf_wake_close(&n->wake);
+  ntf_queue_drop(n->q);
+  free(n->user);
+  free(n->title);
+  free(n->printer);
+  free(n);
+}
+
+static int add_sink(xr_notifier *n, struct ntf_sink *s) {
+  struct ntf_sink **p;
+  pthread_mutex_lock(&n->ctl);
+  for (p = &n->sinks; *p; p = &(*p)->next)
+    ;
+  *p = s; /* appended: sinks see events in registration order */
+  pthread_mutex_unlock(&n->ctl);
+  return XR_OK;
+}
+
+int xr_notifier_add_cups_sink(xr_notifier *n, int fd) {
+  struct ntf_sink *s;
+  int rc;
+  if (!n)
+    return XR_E_INVAL;
+  rc = ntf_sink_cups_new(fd, n->min_pct, n->min_ms, &s);
+  return rc < 0 ? rc : add_sink(n, s);
+}
+
+int xr_notifier_add_callback_sink(xr_notifier *n, xr_event_cb cb, void *ud) {
+  struct ntf_sink *s;
+  int rc;
+  if (!n)
+    return XR_E_INVAL;
+  rc = ntf_sink_callback_new(cb, ud, &s);
+  return rc < 0 ? rc : add_sink(n, s);
+}

@@ -1,0 +1,32 @@
+/* Waking the notifier thread: an eventfd plus a sleeping flag, so that a
+ * poster makes the write() syscall only when the thread is (about to be)
+ * asleep, and one wake-up covers every post that follows until it sleeps
+ * again. See wake.c for the memory orderings. */
+#ifndef NTF_WAKE_H
+#define NTF_WAKE_H
+
+#include <stdatomic.h>
+
+struct ntf_wake {
+  int fd; /* eventfd, polled by the notifier thread */
+  _Alignas(64) atomic_int sleeping;
+  atomic_ulong wakeups; /* statistics */
+};
+
+/* Opens the eventfd. Returns 0 or XR_E_IO. */
+int ntf_wake_open(struct ntf_wake *w);
+void ntf_wake_close(struct ntf_wake *w);
+
+/* Poster side, after publishing what it posted: wakes the thread if it
+ * sleeps. Lock-free; makes one write() only on the sleeping -> awake edge. */
+void ntf_wake_signal(struct ntf_wake *w);
+
+/* Notifier side: announce the intent to sleep. After this the caller must
+ * re-check for work (every check an acquire or relaxed load is fine), and
+ * either ntf_wake_cancel() or poll the fd and then ntf_wake_done(). */
+void ntf_wake_prepare(struct ntf_wake *w);
+void ntf_wake_cancel(struct ntf_wake *w);
+/* Marks the thread awake and drains the eventfd counter. */
+void ntf_wake_done(struct ntf_wake *w);
+
+#endif
