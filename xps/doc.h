@@ -9,9 +9,9 @@
 typedef struct xps_doc xps_doc;
 
 typedef struct xps_page_ref {
-  int index;           /* 0-based, in document order */
-  int doc_index;       /* which FixedDocument */
-  char name[1024];     /* absolute part name of the FixedPage */
+  int index;            /* 0-based, in document order */
+  int doc_index;        /* which FixedDocument */
+  char name[1024];      /* absolute part name of the FixedPage */
   double width, height; /* from PageContent, 0 when absent */
 } xps_page_ref;
 

@@ -29,8 +29,7 @@ int xps_pkg_open(const char *path, const xps_ctx *ctx, xps_pkg **out,
                  xr_errinfo *err);
 
 /* Opens a forward-only stream (pipe, socket). The fd is borrowed. */
-int xps_pkg_open_fd(int fd, const xps_ctx *ctx, xps_pkg **out,
-                    xr_errinfo *err);
+int xps_pkg_open_fd(int fd, const xps_ctx *ctx, xps_pkg **out, xr_errinfo *err);
 
 /* Reads a whole part. On a stream this reads forward until the part has
  * arrived (keeping what it passes in the spill store). Returns 0 and an owned
@@ -43,6 +42,25 @@ int xps_pkg_has_part(xps_pkg *pkg, const char *name);
 
 /* 1 when the package is a lone FixedPage (no _rels, no documents). */
 int xps_pkg_is_lone_page(const xps_pkg *pkg);
+
+/* 1 when the package is read forward-only (pipe, stdin). */
+int xps_pkg_is_stream(const xps_pkg *pkg);
+
+/* The name of the lone page's part, or NULL when not a lone page. */
+const char *xps_pkg_lone_page_name(const xps_pkg *pkg);
+
+/* The content type of a part from [Content_Types].xml (read on first use;
+ * on a stream that may read forward), borrowed from pkg, or NULL. */
+const char *xps_pkg_content_type(xps_pkg *pkg, const char *name);
+
+/* Parts known so far (all of them once the package is read to its end),
+ * in archive order; names are borrowed from pkg. */
+size_t xps_pkg_part_count(const xps_pkg *pkg);
+const char *xps_pkg_part_name(const xps_pkg *pkg, size_t i);
+
+/* Stream: reads every remaining entry (so that the central directory is
+ * cross-checked); a seekable package returns 0 at once. */
+int xps_pkg_drain(xps_pkg *pkg, xr_errinfo *err);
 
 void xps_part_drop(xps_part *part);
 void xps_pkg_close(xps_pkg *pkg);

@@ -1,0 +1,177 @@
+"""Package-layer test documents: good and bad ZIP packages, interleaved
+pieces, data descriptors, ZIP64, hostile archives. Run by corpus/generate;
+writes into <corpus>/pkg/. Deterministic output."""
+import io
+import os
+import struct
+import sys
+import zipfile
+import warnings
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import xpsgen  # noqa: E402
+
+warnings.filterwarnings("ignore", "Duplicate name")
+
+SQUARE = ('<Path Fill="#FF000000" Data="M 96,96 L 288,96 L 288,288 '
+          'L 96,288 Z"/>')
+
+
+def simple(oxps=False, pages=1, docs=1):
+    p = xpsgen.Package(oxps=oxps)
+    for d in range(docs):
+        for i in range(pages):
+            p.add_page(SQUARE.replace("96,96", "%d,96" % (96 + i)),
+                       width=816, height=1056 + d, doc=d)
+    return p
+
+
+def write(out, name, parts, compress=zipfile.ZIP_DEFLATED):
+    xpsgen.write_zip(os.path.join(out, name), parts, compress)
+
+
+def raw_zip(entries, dd=False, dd_sig=True, zip64=False, cd=True,
+            method=8):
+    """A ZIP written by hand. entries: (name, data). dd: sizes in a data
+    descriptor after the data (flag bit 3); zip64: ZIP64 extras and
+    descriptors even though the sizes are small."""
+    out = bytearray()
+    central = []
+    for name, data in entries:
+        nb = name.encode()
+        if method == 8:
+            c = zlib.compressobj(6, zlib.DEFLATED, -15)
+            comp = c.compress(data) + c.flush()
+        else:
+            comp = data
+        crc = zlib.crc32(data) & 0xFFFFFFFF
+        off = len(out)
+        flags = 0x8 if dd else 0
+        if zip64:
+            extra = struct.pack("<HHQQ", 1, 16,
+                                0 if dd else len(data), 0 if dd else len(comp))
+            hs = hc = 0xFFFFFFFF
+        else:
+            extra = b""
+            hs, hc = (0, 0) if dd else (len(data), len(comp))
+        hcrc = 0 if dd else crc
+        out += struct.pack("<IHHHHHIIIHH", 0x04034b50, 45 if zip64 else 20,
+                           flags, method, 0, 0x5021, hcrc, hc, hs, len(nb),
+                           len(extra))
+        out += nb + extra + comp
+        if dd:
+            if dd_sig:
+                out += struct.pack("<I", 0x08074b50)
+            if zip64:
+                out += struct.pack("<IQQ", crc, len(comp), len(data))
+            else:
+                out += struct.pack("<III", crc, len(comp), len(data))
+        central.append((nb, crc, len(comp), len(data), off, flags))
+    cd_off = len(out)
+    for nb, crc, cs, us, off, flags in central:
+        if zip64:
+            extra = struct.pack("<HHQQQ", 1, 24, us, cs, off)
+            c32 = u32 = o32 = 0xFFFFFFFF
+        else:
+            extra = b""
+            c32, u32, o32 = cs, us, off
+        out += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 45, 45, flags,
+                           method, 0, 0x5021, crc, c32, u32, len(nb),
+                           len(extra), 0, 0, 0, 0, o32)
+        out += nb + extra
+    cd_size = len(out) - cd_off
+    if not cd:
+        return bytes(out[:cd_off])
+    if zip64:
+        e64 = len(out)
+        out += struct.pack("<IQHHIIQQQQ", 0x06064b50, 44, 45, 45, 0, 0,
+                           len(central), len(central), cd_size, cd_off)
+        out += struct.pack("<IIQI", 0x07064b50, 0, e64, 1)
+        out += struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, 0xFFFF, 0xFFFF,
+                           0xFFFFFFFF, 0xFFFFFFFF, 0)
+    else:
+        out += struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, len(central),
+                           len(central), cd_size, cd_off, 0)
+    return bytes(out)
+
+
+def split_pieces(parts, name, n, order=None, backslash=False):
+    """Replaces part name by n interleaved pieces, stored in order."""
+    out = []
+    for pn, data in parts:
+        if pn != name:
+            out.append((pn, data))
+            continue
+        size = (len(data) + n - 1) // n
+        pieces = []
+        for i in range(n):
+            last = i == n - 1
+            chunk = data[i * size:(i + 1) * size] if not last else \
+                data[i * size:]
+            sep = "\\" if backslash else "/"
+            pieces.append(("%s%s[%d].%spiece" % (
+                pn if not backslash else pn.replace("/", "\\"), sep, i,
+                "last." if last else ""), chunk))
+        for i in (order if order is not None else range(n)):
+            out.append(pieces[i])
+    return out
+
+
+def main(out):
+    out = os.path.join(out, "pkg")
+    os.makedirs(out, exist_ok=True)
+    page = "Documents/1/Pages/1.fpage"
+    simple().write(os.path.join(out, "good.xps"))
+    simple(oxps=True).write(os.path.join(out, "good.oxps"))
+    simple(pages=3, docs=2).write(os.path.join(out, "multidoc.xps"))
+    simple().write(os.path.join(out, "stored.xps"), zipfile.ZIP_STORED)
+    with open(os.path.join(out, "notzip.xps"), "wb") as f:
+        f.write(b"This is not a ZIP archive.\n" * 4)
+    parts = [p for p in simple().parts() if p[0] != "_rels/.rels"]
+    write(out, "norels.xps", parts)
+    parts = [(n, d.replace(b"</FixedDocument>",
+                           b"\n\n<PageContent Source='x'></Fixed>\n")
+              if n.endswith(".fdoc") else d) for n, d in simple().parts()]
+    write(out, "badxml-fdoc.xps", parts)
+    parts = [(n, (b"<!DOCTYPE x [<!ENTITY a 'b'>]>\n" + d)
+              if n.endswith(".fdseq") else d) for n, d in simple().parts()]
+    write(out, "dtd.xps", parts)
+    parts = [(n, d) for n, d in simple().parts() if not n.endswith(".fpage")]
+    write(out, "nopage.xps", parts)
+    # Names as producers write them: upper case, percent-encoded, '\'.
+    parts = [(n.replace("Documents/1/Pages", "DOCUMENTS\\1\\Pages%20X")
+              if n.endswith(".fpage") else n, d) for n, d in simple().parts()]
+    parts = [(n, d.replace(b"Pages/1.fpage", b"Pages%20X/1.fpage")
+              .replace(b"Pages%20X", b"pages X")) if n.endswith(".fdoc")
+             else (n, d) for n, d in parts]
+    write(out, "names.xps", parts)
+    # Interleaved pieces.
+    base = simple().parts()
+    write(out, "pieces.xps", split_pieces(base, page, 5, [3, 0, 4, 2, 1]))
+    write(out, "pieces-bs.xps", split_pieces(base, page, 4, backslash=True))
+    write(out, "pieces-one.xps", split_pieces(base, page, 1))
+    ps = split_pieces(base, page, 4)
+    write(out, "pieces-missing.xps", [p for p in ps if "[2].piece" not in
+                                      p[0]])
+    dup = [p for p in ps if p[0].endswith("[1].piece")]
+    write(out, "pieces-dup.xps", ps + dup)
+    write(out, "pieces-nolast.xps",
+          [p for p in ps if ".last.piece" not in p[0]])
+    write(out, "pieces-range.xps", ps + [(page + "/[9].piece", b"x")])
+    # Hand-made ZIPs for the stream reader's cases.
+    with open(os.path.join(out, "dd-sig.xps"), "wb") as f:
+        f.write(raw_zip(base, dd=True))
+    with open(os.path.join(out, "dd-nosig.xps"), "wb") as f:
+        f.write(raw_zip(base, dd=True, dd_sig=False))
+    with open(os.path.join(out, "zip64.xps"), "wb") as f:
+        f.write(raw_zip(base, zip64=True))
+    with open(os.path.join(out, "zip64-dd.xps"), "wb") as f:
+        f.write(raw_zip(base, dd=True, zip64=True))
+    with open(os.path.join(out, "stored-dd.xps"), "wb") as f:
+        f.write(raw_zip(base, dd=True, method=0))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else
+         os.path.dirname(os.path.abspath(__file__)))

@@ -1,0 +1,162 @@
+/* Seekable packages through libzip. The whole central directory is read at
+ * open, so every part is known before the first page. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "xps/pkg_imp.h"
+#include "xps/zip_cd.h"
+
+typedef struct libzip_impl {
+  zip_t *za;
+} libzip_impl;
+
+static int zip_status(int ze) {
+  switch (ze) {
+  case ZIP_ER_NOENT:
+  case ZIP_ER_OPEN:
+  case ZIP_ER_READ:
+  case ZIP_ER_SEEK:
+    return XR_E_IO;
+  case ZIP_ER_MEMORY:
+    return XR_E_NOMEM;
+  case ZIP_ER_CRC:
+    return XR_E_CRC;
+  default:
+    return XR_E_FORMAT;
+  }
+}
+
+static int lz_read(xps_pkg *pkg, const pkg_entry *e, const pkg_loc *loc,
+                   unsigned char *dst, xr_errinfo *err) {
+  libzip_impl *im = pkg->impl;
+  const char *name = e->name;
+  zip_file_t *zf = zip_fopen_index(im->za, (zip_uint64_t)loc->ref, 0);
+  if (!zf) {
+    zip_error_t *ze = zip_get_error(im->za);
+    return xr_errinfo_set(err, zip_status(zip_error_code_zip(ze)), name, -1,
+                          loc->offset, "cannot open entry: %s",
+                          zip_error_strerror(ze));
+  }
+  uint64_t got = 0;
+  int rc = 0;
+  /* Read until libzip reports the end, so that it verifies the CRC. */
+  for (;;) {
+    unsigned char extra;
+    unsigned char *p = got < loc->size ? dst + got : &extra;
+    uint64_t want = got < loc->size ? loc->size - got : 1;
+    if (want > (1u << 30))
+      want = 1u << 30;
+    zip_int64_t n = zip_fread(zf, p, want);
+    if (n < 0) {
+      zip_error_t *ze = zip_file_get_error(zf);
+      int st = zip_status(zip_error_code_zip(ze));
+      rc = xr_errinfo_set(err, st, name, -1, loc->offset, "%s%s",
+                          st == XR_E_CRC ? "CRC mismatch: " : "read failed: ",
+                          zip_error_strerror(ze));
+      break;
+    }
+    if (n == 0)
+      break;
+    if (got >= loc->size) {
+      rc = xr_errinfo_set(err, XR_E_FORMAT, name, -1, loc->offset,
+                          "entry holds more than its declared %llu bytes",
+                          (unsigned long long)loc->size);
+      break;
+    }
+    got += (uint64_t)n;
+  }
+  if (rc == 0 && got != loc->size)
+    rc = xr_errinfo_set(err, XR_E_FORMAT, name, -1, loc->offset,
+                        "entry is truncated: %llu of %llu bytes",
+                        (unsigned long long)got, (unsigned long long)loc->size);
+  zip_fclose(zf);
+  return rc;
+}
+
+static void lz_close(xps_pkg *pkg) {
+  libzip_impl *im = pkg->impl;
+  if (!im)
+    return;
+  if (im->za)
+    zip_discard(im->za);
+  free(im);
+  pkg->impl = NULL;
+}
+
+static const pkg_ops libzip_ops = {lz_read, NULL, lz_close, NULL};
+
+int xps_zip_open_libzip(const char *path, const xps_ctx *ctx, xps_pkg **out,
+                        xr_errinfo *err) {
+  int rc, ze = 0;
+  *out = NULL;
+  xps_pkg *pkg = xps_pkg_new(ctx, &libzip_ops, path);
+  if (!pkg)
+    return XR_E_NOMEM;
+  libzip_impl *im = calloc(1, sizeof *im);
+  if (!im) {
+    rc = XR_E_NOMEM;
+    goto fail;
+  }
+  pkg->impl = im;
+  /* Our own pass over the central directory first: it gives entry offsets
+   * for messages and catches overlapping entries, entries outside the file
+   * and local headers that disagree, which libzip 1.7 lets through. */
+  xps_zip_cd cd;
+  rc = xps_zip_cd_read_file(path, ctx, &cd, err);
+  if (rc < 0)
+    goto fail;
+  im->za = zip_open(path, ZIP_RDONLY, &ze);
+  if (!im->za) {
+    zip_error_t zerr;
+    zip_error_init_with_code(&zerr, ze);
+    rc = xr_errinfo_set(err, zip_status(ze), path, -1, -1, "%s%s",
+                        ze == ZIP_ER_NOZIP ? "not a ZIP file: " : "",
+                        zip_error_strerror(&zerr));
+    zip_error_fini(&zerr);
+    xps_zip_cd_free(&cd);
+    goto fail;
+  }
+  zip_int64_t n = zip_get_num_entries(im->za, 0);
+  if (n < 0 || (uint64_t)n != cd.n) {
+    rc = xr_errinfo_set(err, XR_E_FORMAT, path, -1, -1,
+                        "central directory lists %llu entries, libzip %lld",
+                        (unsigned long long)cd.n, (long long)n);
+    xps_zip_cd_free(&cd);
+    goto fail;
+  }
+  for (zip_int64_t i = 0; i < n; i++) {
+    const xps_zip_cd_entry *ce = &cd.v[i];
+    zip_stat_t st;
+    if (zip_stat_index(im->za, (zip_uint64_t)i, ZIP_FL_ENC_RAW, &st) != 0 ||
+        !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE)) {
+      rc = xr_errinfo_set(err, XR_E_FORMAT, ce->name, -1, ce->local_offset,
+                          "cannot stat entry %lld", (long long)i);
+      break;
+    }
+    if (st.size != ce->size || st.comp_size != ce->csize) {
+      rc = xr_errinfo_set(err, XR_E_FORMAT, ce->name, -1, ce->local_offset,
+                          "entry sizes disagree with the central directory");
+      break;
+    }
+    size_t len = strlen(ce->name);
+    if (len > 0 && ce->name[len - 1] == '/' && st.size == 0)
+      continue; /* a directory entry */
+    pkg_loc loc = {.ref = i,
+                   .size = st.size,
+                   .csize = st.comp_size,
+                   .offset = ce->local_offset};
+    rc = xps_pkg_add(pkg, ce->name, len, &loc, err);
+    if (rc < 0)
+      break;
+  }
+  xps_zip_cd_free(&cd);
+  if (rc < 0)
+    goto fail;
+  *out = pkg;
+  return 0;
+fail:
+  xps_pkg_close(pkg);
+  return rc;
+}
