@@ -1,0 +1,398 @@
+/* PrintTicket parsing, scopes and merge; DiscardControl; tickets found in
+ * generated packages (corpus/ticket/). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <unistd.h>
+
+#include "xps/ticket.h"
+
+#define PSF_NS                                                                 \
+  "http://schemas.microsoft.com/windows/2003/08/printing/printschemaframework"
+#define PSK_NS                                                                 \
+  "http://schemas.microsoft.com/windows/2003/08/printing/printschemakeywords"
+#define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
+#define HEAD                                                                   \
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                               \
+  "<psf:PrintTicket xmlns:psf=\"" PSF_NS "\" xmlns:psk=\"" PSK_NS              \
+  "\" xmlns:xsi=\"" XSI_NS                                                     \
+  "\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" "                         \
+  "version=\"1\">\n"
+#define TAIL "</psf:PrintTicket>\n"
+#define FEATURE(name, body)                                                    \
+  "<psf:Feature name=\"" name "\">" body "</psf:Feature>\n"
+#define OPTION(name, body) "<psf:Option name=\"" name "\">" body "</psf:Option>"
+#define PROP(name, v)                                                          \
+  "<psf:ScoredProperty name=\"" name                                           \
+  "\"><psf:Value xsi:type=\"xsd:integer\">" v                                  \
+  "</psf:Value></psf:ScoredProperty>"
+#define PARAM(name, v)                                                         \
+  "<psf:ParameterInit name=\"" name                                            \
+  "\"><psf:Value xsi:type=\"xsd:integer\">" v                                  \
+  "</psf:Value></psf:ParameterInit>\n"
+
+typedef struct warns {
+  int n;
+  int last_status;
+  long last_line;
+  char last[600];
+} warns;
+
+static void on_warn(void *ud, const xr_errinfo *w) {
+  warns *ws = ud;
+  ws->n++;
+  ws->last_status = w->status;
+  ws->last_line = w->line;
+  snprintf(ws->last, sizeof ws->last, "%s", w->msg);
+}
+
+static void ctx_with(xps_ctx *ctx, warns *ws) {
+  xps_ctx_init(ctx);
+  memset(ws, 0, sizeof *ws);
+  ctx->warn = on_warn;
+  ctx->warn_ud = ws;
+}
+
+static int parse(const char *xml, const xps_ctx *ctx, xps_ticket *t,
+                 xr_errinfo *err) {
+  xr_errinfo_clear(err);
+  return xps_ticket_parse((const unsigned char *)xml, strlen(xml),
+                          "/Documents/1/PT.xml", ctx, t, err);
+}
+
+static void test_full_ticket(void **state) {
+  (void)state;
+  const char *xml = HEAD FEATURE(
+      "psk:PageMediaSize",
+      OPTION("psk:ISOA4", PROP("psk:MediaSizeWidth", "210000")
+                              PROP("psk:MediaSizeHeight", "297000")))
+      FEATURE("psk:PageResolution",
+              "<psf:Option>" PROP("psk:ResolutionX", "600")
+                  PROP("psk:ResolutionY", " 300 ") "</psf:Option>")
+          FEATURE("psk:PageOrientation", OPTION("psk:Landscape", ""))
+              FEATURE("psk:PageOutputColor", OPTION("psk:Grayscale", ""))
+                  FEATURE("psk:JobDuplexAllDocumentsContiguously",
+                          OPTION("psk:TwoSidedShortEdge", ""))
+                      FEATURE("psk:PageMediaType", OPTION("psk:Plain", ""))
+                          PARAM("psk:JobCopiesAllDocuments", "3")
+                              PARAM("psk:DocumentCopiesAllPages", "2") TAIL;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket t;
+  xr_errinfo err;
+  assert_int_equal(parse(xml, &ctx, &t, &err), 0);
+  assert_int_equal(ws.n, 0); /* PageMediaType is unknown to us, silently */
+  assert_int_equal(t.set, XPS_TK_MEDIA | XPS_TK_RESOLUTION |
+                              XPS_TK_ORIENTATION | XPS_TK_COLOR |
+                              XPS_TK_DUPLEX | XPS_TK_JOB_COPIES |
+                              XPS_TK_DOC_COPIES);
+  assert_float_equal(t.media_w_in, 210000 / 25400.0, 1e-9);
+  assert_float_equal(t.media_h_in, 297000 / 25400.0, 1e-9);
+  assert_string_equal(t.media_name, "ISOA4");
+  assert_int_equal(t.res_x, 600);
+  assert_int_equal(t.res_y, 300);
+  assert_int_equal(t.orientation, XPS_ORIENT_LANDSCAPE);
+  assert_int_equal(t.color, XPS_COLOR_GRAY);
+  assert_int_equal(t.duplex, XPS_DUPLEX_SHORT_EDGE);
+  assert_int_equal(t.job_copies, 3);
+  assert_int_equal(t.doc_copies, 2);
+}
+
+/* Keywords are QNames: what counts is the namespace, not the prefix. */
+static void test_prefixes_are_resolved(void **state) {
+  (void)state;
+  const char *other =
+      "<p:PrintTicket xmlns:p=\"" PSF_NS "\" xmlns:k=\"" PSK_NS
+      "\" xmlns:psk=\"urn:not-keywords\">"
+      "<p:Feature name=\"k:PageOutputColor\"><p:Option name=\"k:Monochrome\"/>"
+      "</p:Feature>"
+      "<p:Feature name=\"psk:PageOrientation\"><p:Option "
+      "name=\"psk:Landscape\"/></p:Feature>"
+      "</p:PrintTicket>";
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket t;
+  xr_errinfo err;
+  assert_int_equal(parse(other, &ctx, &t, &err), 0);
+  assert_int_equal(t.set, XPS_TK_COLOR);
+  assert_int_equal(t.color, XPS_COLOR_MONO);
+  /* A default namespace works for element names, and an unprefixed
+   * keyword resolves against it. */
+  const char *dflt =
+      "<PrintTicket xmlns=\"" PSF_NS "\" xmlns:k=\"" PSK_NS "\">"
+      "<Feature name=\"k:PageOrientation\"><Option name=\"k:ReversePortrait\"/>"
+      "</Feature></PrintTicket>";
+  assert_int_equal(parse(dflt, &ctx, &t, &err), 0);
+  assert_int_equal(t.set, XPS_TK_ORIENTATION);
+  assert_int_equal(t.orientation, XPS_ORIENT_REVERSE_PORTRAIT);
+}
+
+static void test_custom_media_by_parameter(void **state) {
+  (void)state;
+  const char *xml = HEAD FEATURE(
+      "psk:PageMediaSize",
+      OPTION("psk:CustomMediaSize",
+             "<psf:ScoredProperty name=\"psk:MediaSizeWidth\">"
+             "<psf:ParameterRef name=\"psk:PageMediaSizeMediaSizeWidth\"/>"
+             "</psf:ScoredProperty>"
+             "<psf:ScoredProperty name=\"psk:MediaSizeHeight\">"
+             "<psf:ParameterRef name=\"psk:PageMediaSizeMediaSizeHeight\"/>"
+             "</psf:ScoredProperty>"))
+      PARAM("psk:PageMediaSizeMediaSizeWidth", "101600")
+          PARAM("psk:PageMediaSizeMediaSizeHeight", "50800") TAIL;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket t;
+  xr_errinfo err;
+  assert_int_equal(parse(xml, &ctx, &t, &err), 0);
+  assert_int_equal(t.set, XPS_TK_MEDIA);
+  assert_float_equal(t.media_w_in, 4.0, 1e-9);
+  assert_float_equal(t.media_h_in, 2.0, 1e-9);
+  assert_string_equal(t.media_name, "CustomMediaSize");
+  /* Named size without properties. */
+  const char *named = HEAD FEATURE("psk:PageMediaSize",
+                                   OPTION("psk:NorthAmericaLegal", "")) TAIL;
+  assert_int_equal(parse(named, &ctx, &t, &err), 0);
+  assert_float_equal(t.media_w_in, 8.5, 1e-9);
+  assert_float_equal(t.media_h_in, 14.0, 1e-9);
+  /* A private option without sizes: warned, unset. */
+  const char *priv =
+      HEAD FEATURE("psk:PageMediaSize", "<psf:Option xmlns:v=\"urn:v\" "
+                                        "name=\"v:Odd\"/>") TAIL;
+  assert_int_equal(parse(priv, &ctx, &t, &err), 0);
+  assert_int_equal(t.set, 0);
+  assert_int_equal(ws.n, 1);
+  assert_int_equal(ws.last_status, XR_E_UNSUPPORTED);
+  assert_non_null(strstr(ws.last, "PageMediaSize"));
+}
+
+static void test_bad_values_warn(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket t;
+  xr_errinfo err;
+  const char *xml = HEAD FEATURE("psk:PageOutputColor", OPTION("psk:Sepia", ""))
+      FEATURE("psk:PageResolution",
+              "<psf:Option>" PROP("psk:ResolutionX", "60x0") "</psf:Option>")
+          FEATURE("psk:PageMediaSize",
+                  OPTION("psk:ISOA4", PROP("psk:MediaSizeWidth", "-5")
+                                          PROP("psk:MediaSizeHeight", "9")))
+              FEATURE("psk:PageOrientation", OPTION("psk:Landscape", ""))
+                  PARAM("psk:JobCopiesAllDocuments", "0") TAIL;
+  assert_int_equal(parse(xml, &ctx, &t, &err), 0);
+  assert_int_equal(t.set, XPS_TK_ORIENTATION); /* the only good one */
+  assert_int_equal(ws.n, 4);
+  assert_true(ws.last_line > 1);
+}
+
+static void test_copies_limit(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket t;
+  xr_errinfo err;
+  char xml[2048];
+  int64_t lim = xps_limit(&ctx, XR_LIMIT_COPIES);
+  assert_int_equal(lim, 9999);
+  snprintf(xml, sizeof xml,
+           HEAD PARAM("psk:JobCopiesAllDocuments", "%lld") TAIL,
+           (long long)lim);
+  assert_int_equal(parse(xml, &ctx, &t, &err), 0);
+  assert_int_equal(t.set, XPS_TK_JOB_COPIES);
+  assert_int_equal(t.job_copies, lim);
+  snprintf(xml, sizeof xml,
+           HEAD PARAM("psk:JobCopiesAllDocuments", "%lld") TAIL,
+           (long long)lim + 1);
+  assert_int_equal(parse(xml, &ctx, &t, &err), 0);
+  assert_int_equal(t.set, 0);
+  assert_int_equal(ws.last_status, XR_E_LIMIT);
+  /* A job may lower it, never raise it past the bound. */
+  xr_limits_set(&ctx.limits, XR_LIMIT_COPIES, 5);
+  snprintf(xml, sizeof xml, HEAD PARAM("psk:DocumentCopiesAllPages", "6") TAIL);
+  assert_int_equal(parse(xml, &ctx, &t, &err), 0);
+  assert_int_equal(t.set, 0);
+  assert_int_equal(xr_limits_set(&ctx.limits, XR_LIMIT_COPIES, INT64_MAX),
+                   xr_limit_bound(XR_LIMIT_COPIES));
+  assert_int_equal(xr_limit_bound(XR_LIMIT_COPIES), 1000000);
+}
+
+static void test_malformed_and_foreign(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket t;
+  xr_errinfo err;
+  /* Broken XML: an error that names the part and the line. */
+  const char *broken = HEAD FEATURE(
+      "psk:PageOrientation",
+      OPTION("psk:Landscape",
+             "")) "<psf:Feature name=\"psk:PageOutputColor\">\n<psf:Option>\n"
+                  "</psf:Feature>" TAIL;
+  assert_int_equal(parse(broken, &ctx, &t, &err), XR_E_FORMAT);
+  assert_int_equal(t.set, 0); /* nothing half-applied */
+  assert_string_equal(err.part, "/Documents/1/PT.xml");
+  assert_true(err.line >= 4);
+  /* Not a PrintTicket at all. */
+  assert_int_equal(parse("<Hello xmlns=\"urn:x\"/>", &ctx, &t, &err),
+                   XR_E_UNSUPPORTED);
+  assert_int_equal(parse("<psf:PrintCapabilities xmlns:psf=\"" PSF_NS "\"/>",
+                         &ctx, &t, &err),
+                   XR_E_UNSUPPORTED);
+  /* Empty input, and a DTD (entity expansion is never attempted). */
+  assert_int_equal(parse("", &ctx, &t, &err), XR_E_FORMAT);
+  const char *dtd = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">"
+                    "<!ENTITY b \"&a;&a;&a;&a;\">]>"
+                    "<psf:PrintTicket xmlns:psf=\"" PSF_NS "\">&b;"
+                    "</psf:PrintTicket>";
+  assert_int_equal(parse(dtd, &ctx, &t, &err), XR_E_FORMAT);
+}
+
+static void test_depth_and_param_bounds(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket t;
+  xr_errinfo err;
+  int depth = (int)xps_limit(&ctx, XR_LIMIT_XML_DEPTH);
+  size_t cap = (size_t)depth * 40 + 1024;
+  char *xml = malloc(cap);
+  assert_non_null(xml);
+  /* Nesting to depth N-1 (root is 0) is fine, N is not. */
+  for (int extra = 0; extra < 2; extra++) {
+    size_t n = (size_t)snprintf(xml, cap,
+                                "<psf:PrintTicket xmlns:psf=\"" PSF_NS "\">");
+    int inner = depth - 1 + extra;
+    for (int i = 0; i < inner; i++)
+      n += (size_t)snprintf(xml + n, cap - n, "<a>");
+    for (int i = 0; i < inner; i++)
+      n += (size_t)snprintf(xml + n, cap - n, "</a>");
+    snprintf(xml + n, cap - n, "</psf:PrintTicket>");
+    assert_int_equal(parse(xml, &ctx, &t, &err), extra ? XR_E_LIMIT : 0);
+  }
+  free(xml);
+  /* More ParameterInits than kept: one warning, the kept ones still work. */
+  size_t big = (XPS_TICKET_MAX_PARAMS + 10) * 200 + 1024;
+  xml = malloc(big);
+  assert_non_null(xml);
+  size_t n =
+      (size_t)snprintf(xml, big, HEAD PARAM("psk:JobCopiesAllDocuments", "4"));
+  for (int i = 0; i < XPS_TICKET_MAX_PARAMS + 10; i++)
+    n += (size_t)snprintf(xml + n, big - n, PARAM("psk:P%d", "1"), i);
+  snprintf(xml + n, big - n, TAIL);
+  ws.n = 0;
+  assert_int_equal(parse(xml, &ctx, &t, &err), 0);
+  assert_int_equal(ws.n, 1);
+  assert_int_equal(ws.last_status, XR_E_LIMIT);
+  assert_int_equal(t.job_copies, 4);
+  free(xml);
+}
+
+static void test_merge_scopes(void **state) {
+  (void)state;
+  xps_ticket job, doc, page, eff;
+  xps_ticket_init(&job);
+  xps_ticket_init(&doc);
+  xps_ticket_init(&page);
+  job.set = XPS_TK_JOB_COPIES | XPS_TK_DUPLEX | XPS_TK_RESOLUTION |
+            XPS_TK_MEDIA | XPS_TK_DOC_COPIES;
+  job.job_copies = 2;
+  job.doc_copies = 5;
+  job.duplex = XPS_DUPLEX_LONG_EDGE;
+  job.res_x = job.res_y = 300;
+  job.media_w_in = 8.5;
+  job.media_h_in = 11;
+  doc.set = XPS_TK_JOB_COPIES | XPS_TK_DOC_COPIES | XPS_TK_RESOLUTION;
+  doc.job_copies = 7; /* a Job feature in a document ticket: ignored */
+  doc.doc_copies = 3;
+  doc.res_x = doc.res_y = 600;
+  page.set =
+      XPS_TK_DOC_COPIES | XPS_TK_DUPLEX | XPS_TK_MEDIA | XPS_TK_ORIENTATION;
+  page.doc_copies = 9;                /* ignored at page level */
+  page.duplex = XPS_DUPLEX_ONE_SIDED; /* ignored at page level */
+  page.media_w_in = 4;
+  page.media_h_in = 6;
+  page.orientation = XPS_ORIENT_LANDSCAPE;
+  eff = job;
+  xps_ticket_merge(&eff, &doc, XPS_TICKET_DOCUMENT);
+  xps_ticket_merge(&eff, &page, XPS_TICKET_PAGE);
+  assert_int_equal(eff.job_copies, 2);
+  assert_int_equal(eff.doc_copies, 3);
+  assert_int_equal(eff.duplex, XPS_DUPLEX_LONG_EDGE);
+  assert_int_equal(eff.res_x, 600);
+  assert_float_equal(eff.media_w_in, 4, 0);
+  assert_int_equal(eff.orientation, XPS_ORIENT_LANDSCAPE);
+  assert_int_equal(eff.set, job.set | XPS_TK_ORIENTATION);
+  assert_int_equal(xps_ticket_scope(XPS_TK_JOB_COPIES), XPS_TICKET_JOB);
+  assert_int_equal(xps_ticket_scope(XPS_TK_DOC_COPIES), XPS_TICKET_DOCUMENT);
+  assert_int_equal(xps_ticket_scope(XPS_TK_MEDIA), XPS_TICKET_PAGE);
+}
+
+static void collect(void *ud, const char *target) {
+  char *got = ud;
+  strcat(got, target);
+  strcat(got, ";");
+}
+
+static void test_discard_parse(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  const char *xml =
+      "<DiscardControl xmlns=\"http://schemas.microsoft.com/xps/2005/06/"
+      "discard-control\">"
+      "<Discard SentinelPage=\"/Documents/1/Pages/2.fpage\" "
+      "Target=\"Resources/font.odttf\"/>"
+      "<Discard SentinelPage=\"/Documents/1/Pages/3.fpage\"/>"
+      "<Discard SentinelPage=\"/Documents/1/Pages/2.fpage\" "
+      "Target=\"/Resources/img.png\"/>"
+      "</DiscardControl>";
+  xps_part part = {"/Discard/dc.xml", (unsigned char *)xml, strlen(xml)};
+  xps_discard_list l;
+  xr_errinfo err;
+  assert_int_equal(xps_discard_parse(&part, &ctx, &l, &err), 0);
+  assert_int_equal(l.n, 2);
+  assert_int_equal(ws.n, 1); /* the entry without Target */
+  assert_string_equal(l.v[0].target, "/Discard/Resources/font.odttf");
+  assert_string_equal(l.v[1].target, "/Resources/img.png");
+  char got[256] = "";
+  xps_discard_after_page(&l, "/documents/1/PAGES/2.fpage", collect, got);
+  assert_string_equal(got, "/Discard/Resources/font.odttf;/Resources/img.png;");
+  got[0] = '\0';
+  xps_discard_after_page(&l, "/Documents/1/Pages/1.fpage", collect, got);
+  assert_string_equal(got, "");
+  xps_discard_list_free(&l);
+  assert_null(l.v);
+  const char *wrong = "<Nope xmlns=\"urn:x\"/>";
+  xps_part p2 = {"/d.xml", (unsigned char *)wrong, strlen(wrong)};
+  assert_int_equal(xps_discard_parse(&p2, &ctx, &l, &err), XR_E_FORMAT);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_full_ticket),
+      cmocka_unit_test(test_prefixes_are_resolved),
+      cmocka_unit_test(test_custom_media_by_parameter),
+      cmocka_unit_test(test_bad_values_warn),
+      cmocka_unit_test(test_copies_limit),
+      cmocka_unit_test(test_malformed_and_foreign),
+      cmocka_unit_test(test_depth_and_param_bounds),
+      cmocka_unit_test(test_merge_scopes),
+      cmocka_unit_test(test_discard_parse),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
