@@ -382,6 +382,116 @@ static void test_discard_parse(void **state) {
   assert_int_equal(xps_discard_parse(&p2, &ctx, &l, &err), XR_E_FORMAT);
 }
 
+static xps_pkg *open_corpus(const char *name, const xps_ctx *ctx) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/corpus/ticket/%s", XR_SOURCE_DIR, name);
+  xps_pkg *pkg = NULL;
+  xr_errinfo err;
+  assert_int_equal(xps_pkg_open(path, ctx, &pkg, &err), 0);
+  return pkg;
+}
+
+static void test_set_levels(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_pkg *pkg = open_corpus("levels.xps", &ctx);
+  xps_ticket_set set;
+  xr_errinfo err;
+  assert_int_equal(xps_ticket_set_load(pkg, &ctx, &set, &err), 0);
+  assert_int_equal(ws.n, 0);
+  assert_int_equal(set.ndocs, 2);
+  assert_int_equal(set.npages, 3);
+  assert_int_equal(set.doc_first_page[1], 2);
+  assert_int_equal(set.npage_tickets, 1);
+  assert_int_equal(xps_ticket_set_doc_of(&set, 1), 0);
+  assert_int_equal(xps_ticket_set_doc_of(&set, 2), 1);
+  xps_ticket t;
+  xps_ticket_set_page(&set, 0, &t);
+  assert_int_equal(t.set, XPS_TK_MEDIA | XPS_TK_RESOLUTION | XPS_TK_DOC_COPIES);
+  assert_int_equal(t.res_x, 100);
+  assert_float_equal(t.media_w_in, 8.5, 1e-9);
+  assert_int_equal(t.doc_copies, 2);
+  xps_ticket_set_page(&set, 1, &t);
+  assert_true(t.set & XPS_TK_ORIENTATION);
+  assert_false(t.set & XPS_TK_JOB_COPIES); /* doc ticket's Job copies */
+  assert_int_equal(t.orientation, XPS_ORIENT_LANDSCAPE);
+  assert_float_equal(t.media_w_in, 148000 / 25400.0, 1e-9);
+  assert_string_equal(t.media_name, "ISOA5");
+  xps_ticket_set_page(&set, 2, &t);
+  assert_int_equal(t.set, XPS_TK_MEDIA | XPS_TK_RESOLUTION);
+  xps_ticket_set_free(&set);
+  xps_pkg_close(pkg);
+}
+
+static void test_set_job_and_oxps(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket_set set;
+  xr_errinfo err;
+  xps_pkg *pkg = open_corpus("job_ticket.xps", &ctx);
+  assert_int_equal(xps_ticket_set_load(pkg, &ctx, &set, &err), 0);
+  assert_int_equal(set.job.job_copies, 2);
+  assert_int_equal(set.job.duplex, XPS_DUPLEX_LONG_EDGE);
+  assert_int_equal(set.job.color, XPS_COLOR_GRAY);
+  assert_int_equal(set.job.res_x, 150);
+  assert_string_equal(set.job.media_name, "ISOA4");
+  xps_ticket_set_free(&set);
+  xps_pkg_close(pkg);
+  pkg = open_corpus("oxps_ticket.oxps", &ctx);
+  assert_int_equal(xps_ticket_set_load(pkg, &ctx, &set, &err), 0);
+  assert_int_equal(set.job.set,
+                   XPS_TK_RESOLUTION | XPS_TK_COLOR | XPS_TK_JOB_COPIES);
+  assert_int_equal(set.job.color, XPS_COLOR_MONO);
+  assert_int_equal(set.job.job_copies, 3);
+  assert_int_equal(set.npages, 1);
+  xps_ticket_set_free(&set);
+  xps_pkg_close(pkg);
+  assert_int_equal(ws.n, 0);
+}
+
+static void test_set_bad_tickets_warn(void **state) {
+  (void)state;
+  const char *files[] = {"bad_ticket.xps", "foreign_ticket.xps"};
+  for (int i = 0; i < 2; i++) {
+    xps_ctx ctx;
+    warns ws;
+    ctx_with(&ctx, &ws);
+    xps_ticket_set set;
+    xr_errinfo err;
+    xps_pkg *pkg = open_corpus(files[i], &ctx);
+    assert_int_equal(xps_ticket_set_load(pkg, &ctx, &set, &err), 0);
+    assert_int_equal(set.job.set, 0);
+    assert_int_equal(set.npages, 1);
+    assert_int_equal(ws.n, 1);
+    assert_non_null(strstr(ws.last, "PrintTicket"));
+    xps_ticket_set_free(&set);
+    xps_pkg_close(pkg);
+  }
+}
+
+static void test_discard_load(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_discard_list l;
+  xr_errinfo err;
+  xps_pkg *pkg = open_corpus("discard.xps", &ctx);
+  assert_int_equal(xps_discard_load(pkg, &ctx, &l, &err), 1);
+  assert_int_equal(l.n, 1);
+  assert_string_equal(l.v[0].sentinel, "/Documents/1/Pages/1.fpage");
+  xps_discard_list_free(&l);
+  xps_pkg_close(pkg);
+  pkg = open_corpus("levels.xps", &ctx);
+  assert_int_equal(xps_discard_load(pkg, &ctx, &l, &err), 0);
+  assert_int_equal(l.n, 0);
+  xps_pkg_close(pkg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_ticket),
@@ -393,6 +503,10 @@ int main(void) {
       cmocka_unit_test(test_depth_and_param_bounds),
       cmocka_unit_test(test_merge_scopes),
       cmocka_unit_test(test_discard_parse),
+      cmocka_unit_test(test_set_levels),
+      cmocka_unit_test(test_set_job_and_oxps),
+      cmocka_unit_test(test_set_bad_tickets_warn),
+      cmocka_unit_test(test_discard_load),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
