@@ -62,6 +62,11 @@ const char *xps_pkg_part_name(const xps_pkg *pkg, size_t i);
  * cross-checked); a seekable package returns 0 at once. */
 int xps_pkg_drain(xps_pkg *pkg, xr_errinfo *err);
 
+/* Stream only: bytes of parts the spill store holds in memory now, the peak,
+ * and bytes in its temporary file. XR_E_INVAL for other packages. */
+int xps_pkg_spill_stats(const xps_pkg *pkg, uint64_t *mem, uint64_t *peak,
+                        uint64_t *file);
+
 void xps_part_drop(xps_part *part);
 void xps_pkg_close(xps_pkg *pkg);
 
