@@ -17,6 +17,9 @@ typedef struct xps_ctx {
   xps_warn_fn warn; /* may be NULL */
   void *warn_ud;
   atomic_int *cancel; /* may be NULL; non-zero asks long loops to stop */
+  /* The job's font table (xps/font.h), owned by whoever made the ctx; may
+   * be NULL, then each Glyphs element loads its font on its own. */
+  struct xps_fonts *fonts;
 } xps_ctx;
 
 /* Defaults: xr_limits_init, no warning hook, no cancel flag. */
