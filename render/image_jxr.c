@@ -1,0 +1,208 @@
+/* JPEG XR / HD Photo / WDP decoding through libjxr (jxrlib's glue API over
+ * a memory stream). Gray, RGB/BGR with or without alpha, and CMYK are
+ * taken as they come; other pixel formats (16-bit, float, fixed point,
+ * 5-6-5...) go through jxrlib's format converter to 8-bit RGB(A). */
+#include "render/image_decode.h"
+
+#ifndef XR_HAVE_JXR
+
+int ras_image_decode_jxr(const uint8_t *data, size_t len, const xr_limits *lim,
+                         ras_image **out, xr_errinfo *err) {
+  (void)data, (void)lim;
+  *out = NULL;
+  return xr_errinfo_set(err, XR_E_UNSUPPORTED, NULL, -1, -1,
+                        "JPEG XR image (%zu bytes), but built without libjxr",
+                        len);
+}
+
+#else
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <JXRGlue.h>
+
+enum layout { L_GRAY, L_RGB, L_BGR, L_BGRX, L_BGRA, L_RGBA, L_CMYK, L_OTHER };
+
+static enum layout layout_of(const PKPixelFormatGUID *g, int *premul) {
+  *premul = 0;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat8bppGray))
+    return L_GRAY;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat24bppRGB))
+    return L_RGB;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat24bppBGR))
+    return L_BGR;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat32bppBGR))
+    return L_BGRX;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat32bppBGRA))
+    return L_BGRA;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat32bppRGBA))
+    return L_RGBA;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat32bppPBGRA))
+    return *premul = 1, L_BGRA;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat32bppPRGBA))
+    return *premul = 1, L_RGBA;
+  if (IsEqualGUID(g, &GUID_PKPixelFormat32bppCMYK))
+    return L_CMYK;
+  return L_OTHER;
+}
+
+int ras_image_decode_jxr(const uint8_t *data, size_t len, const xr_limits *lim,
+                         ras_image **out, xr_errinfo *err) {
+  *out = NULL;
+  struct WMPStream *ws = NULL;
+  PKImageDecode *dec = NULL;
+  PKFormatConverter *fc = NULL;
+  ras_image *img = NULL;
+  U8 *buf = NULL, *icc = NULL;
+  int rc = XR_E_FORMAT;
+  const char *why = "not a readable JPEG XR stream";
+  /* jxrlib takes a non-const pointer but only reads through it. */
+  if (CreateWS_Memory(&ws, (void *)(uintptr_t)data, len) < 0) {
+    rc = XR_E_NOMEM;
+    why = "stream setup";
+    goto fail;
+  }
+  if (PKImageDecode_Create_WMP(&dec) < 0) {
+    rc = XR_E_NOMEM;
+    why = "decoder setup";
+    goto fail;
+  }
+  if (dec->Initialize(dec, ws) < 0)
+    goto fail;
+  I32 w = 0, h = 0;
+  dec->GetSize(dec, &w, &h);
+  rc = ras_image_check(w, h, lim);
+  if (rc < 0) {
+    why = "image size over the image limits";
+    goto fail;
+  }
+  rc = XR_E_FORMAT;
+  PKPixelFormatGUID src;
+  dec->GetPixelFormat(dec, &src);
+  PKPixelInfo pi;
+  memset(&pi, 0, sizeof pi);
+  pi.pGUIDPixFmt = &src;
+  if (PixelFormatLookup(&pi, LOOKUP_FORWARD) < 0 || pi.cbitUnit == 0 ||
+      pi.cbitUnit > 256) {
+    rc = XR_E_UNSUPPORTED;
+    why = "unknown pixel format";
+    goto fail;
+  }
+  int premul;
+  enum layout lay = layout_of(&src, &premul);
+  int alpha = (pi.grBit & PK_pixfmtHasAlpha) != 0;
+  PKPixelFormatGUID dst =
+      alpha ? GUID_PKPixelFormat32bppRGBA : GUID_PKPixelFormat24bppRGB;
+  if (lay == L_OTHER) {
+    if (PKCodecFactory_CreateFormatConverter(&fc) < 0 ||
+        fc->Initialize(fc, dec, NULL, dst) < 0) {
+      rc = XR_E_UNSUPPORTED;
+      why = "pixel format without a conversion to 8-bit RGB";
+      goto fail;
+    }
+    lay = alpha ? L_RGBA : L_RGB;
+    premul = 0;
+  }
+  int n = lay == L_GRAY ? 1 : lay == L_CMYK ? 4 : 3;
+  int has_a = lay == L_BGRA || lay == L_RGBA;
+  /* The decoder writes the source format first and converts in place, so
+   * the buffer holds the wider of the two; rounded up to whole 16 x 16
+   * macroblocks for safety. */
+  size_t ubytes = (pi.cbitUnit + 7) / 8;
+  if (ubytes < 4)
+    ubytes = 4;
+  size_t w16 = ((size_t)w + 15) & ~(size_t)15;
+  size_t h16 = ((size_t)h + 15) & ~(size_t)15;
+  size_t stride = w16 * ubytes;
+  if (stride > UINT32_MAX || h16 > SIZE_MAX / stride ||
+      (int64_t)(stride * h16) > xr_limits_get(lim, XR_LIMIT_JOB_MEMORY)) {
+    rc = XR_E_LIMIT;
+    why = "decoding buffer over the job memory limit";
+    goto fail;
+  }
+  buf = calloc(h16, stride);
+  if (!buf) {
+    rc = XR_E_NOMEM;
+    why = "decoding buffer";
+    goto fail;
+  }
+  PKRect r = {0, 0, w, h};
+  ERR e = fc ? fc->Copy(fc, &r, buf, (U32)stride)
+             : dec->Copy(dec, &r, buf, (U32)stride);
+  if (e < 0) {
+    why = "corrupt or truncated image data";
+    goto fail;
+  }
+  rc = ras_image_new(w, h, n, has_a, lim, &img);
+  if (rc < 0) {
+    why = "no memory for the pixels";
+    goto fail;
+  }
+  int bpp = n + has_a;
+  for (I32 y = 0; y < h; y++) {
+    const U8 *s = buf + (size_t)y * stride;
+    uint8_t *d = img->px + (size_t)y * img->stride;
+    for (I32 x = 0; x < w; x++, d += bpp) {
+      switch (lay) {
+      case L_GRAY:
+        d[0] = s[x];
+        break;
+      case L_RGB:
+        memcpy(d, s + x * 3, 3);
+        break;
+      case L_BGR:
+        d[0] = s[x * 3 + 2], d[1] = s[x * 3 + 1], d[2] = s[x * 3];
+        break;
+      case L_BGRX:
+      case L_BGRA:
+        d[0] = s[x * 4 + 2], d[1] = s[x * 4 + 1], d[2] = s[x * 4];
+        if (has_a)
+          d[3] = s[x * 4 + 3];
+        break;
+      case L_RGBA:
+      case L_CMYK:
+        memcpy(d, s + x * 4, 4);
+        break;
+      default:
+        break;
+      }
+      if (premul && d[3] && d[3] < 255)
+        for (int c = 0; c < 3; c++) {
+          unsigned v = (d[c] * 255u + d[3] / 2) / d[3];
+          d[c] = (uint8_t)(v > 255 ? 255 : v);
+        }
+    }
+  }
+  Float rx = 0, ry = 0;
+  dec->GetResolution(dec, &rx, &ry);
+  if (rx > 0 && ry > 0 && rx < 1e6 && ry < 1e6) {
+    img->xdpi = rx;
+    img->ydpi = ry;
+  }
+  U32 ilen = 0;
+  if (dec->GetColorContext(dec, NULL, &ilen) >= 0 && ilen > 0 &&
+      ilen < RAS_IMAGE_MAX_CHUNK && (icc = malloc(ilen)) &&
+      dec->GetColorContext(dec, icc, &ilen) >= 0)
+    ras_image_set_icc(img, icc, ilen);
+  free(icc);
+  free(buf);
+  if (fc)
+    fc->Release(&fc);
+  dec->Release(&dec);
+  ws->Close(&ws); /* fStreamOwner is unset: the stream is ours to close */
+  *out = img;
+  return 0;
+fail:
+  free(buf);
+  ras_image_drop(img);
+  if (fc)
+    fc->Release(&fc);
+  if (dec)
+    dec->Release(&dec);
+  if (ws)
+    ws->Close(&ws);
+  return xr_errinfo_set(err, rc, NULL, -1, -1, "JPEG XR: %s", why);
+}
+
+#endif
