@@ -35,4 +35,21 @@ int ras_dl_render_band(const ras_dl *dl, int format, int y0, int h,
 
 void ras_dl_drop(ras_dl *dl);
 
+/* Bytes per row of a band of the list's width in format (0 for a bad
+ * format). */
+size_t ras_dl_stride(const ras_dl *dl, int format);
+
+/* Pre-scan result: non-zero when the page has transparency groups or
+ * opacity masks (a page without them never allocates a layer). */
+int ras_dl_has_transparency(const ras_dl *dl);
+
+/* Reusable per-thread scratch for band rendering: ras_dl_render_band
+ * allocates one per call, band schedulers keep one per worker. */
+typedef struct ras_render_ctx ras_render_ctx;
+int ras_render_ctx_new(ras_render_ctx **out);
+void ras_render_ctx_drop(ras_render_ctx *ctx);
+/* As ras_dl_render_band, with caller-owned scratch (one ctx per thread). */
+int ras_dl_render_band_ctx(const ras_dl *dl, ras_render_ctx *ctx, int format,
+                           int y0, int h, uint8_t *buf, size_t stride);
+
 #endif

@@ -1,0 +1,893 @@
+/* Display list: recording device and band replay (see dl.h).
+ *
+ * Recording flattens, strokes and clips every shape to device-space edges
+ * at once, so replay is only scan conversion and compositing, and the list
+ * is immutable and shared by all band threads. Each command keeps its
+ * device bbox (already intersected with the clip in force), and clips,
+ * groups and masks keep the index of their matching end so a band that
+ * misses them skips their whole content.
+ *
+ * Device size: width = round(page width * dpi / 96), same for height,
+ * rounding halves away from zero (lround), at least 1 pixel. */
+#include "render/dl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/comp.h"
+#include "render/edges.h"
+#include "render/scan.h"
+#include "render/stroke.h"
+#include "xpsraster/error.h"
+
+enum op {
+  OP_FILL,
+  OP_CLIP,
+  OP_POPCLIP,
+  OP_GROUP,
+  OP_ENDGROUP,
+  OP_MASK,
+  OP_ENDMASK
+};
+
+#define NO_END UINT32_MAX
+
+typedef struct cmd {
+  uint8_t op, rule, aliased, opacity;
+  uint8_t rgb[3], gray, alpha;
+  int32_t x0, y0, x1, y1; /* device bbox, exclusive ends */
+  uint32_t end;           /* matching end for CLIP, GROUP, MASK, ENDMASK */
+  size_t eoff;            /* first edge in dl->edges */
+  size_t ioff;            /* block index in dl->bidx */
+} cmd;
+
+typedef struct rect {
+  int32_t x0, y0, x1, y1;
+} rect;
+
+/* Recording stack entry. */
+enum { ST_CLIP, ST_GROUP, ST_MASK, ST_ELIDED, ST_DROPPED };
+typedef struct st_ent {
+  int kind;
+  int pop_kind; /* ST_CLIP or ST_GROUP: which call closes it */
+  uint32_t idx; /* command index */
+  rect saved_clip;
+  rect uni; /* union of the content's bboxes */
+} st_ent;
+
+struct ras_dl {
+  double dpi, scale;
+  xr_limits lim;
+  int w, h, begun;
+  cmd *cmds;
+  size_t ncmd, capcmd;
+  ras_edge *edges;
+  size_t nedge, capedge;
+  uint32_t *bidx;
+  size_t nbidx, capbidx;
+  size_t bytes, max_bytes;
+  ras_edgebuf eb;
+  int aliased;
+  int transparency;
+  int dropping; /* > 0 inside a fully transparent group */
+  rect clip;    /* clip bbox in force */
+  st_ent *stk;
+  int depth, max_depth;
+};
+
+/* ---- recording ---------------------------------------------------------- */
+
+int ras_dl_new(double dpi, const xr_limits *lim, ras_dl **out) {
+  *out = NULL;
+  xr_limits def;
+  if (!lim) {
+    xr_limits_init(&def);
+    lim = &def;
+  }
+  if (!(dpi > 0) || dpi > (double)xr_limits_get(lim, XR_LIMIT_DPI))
+    return XR_E_INVAL;
+  ras_dl *dl = calloc(1, sizeof *dl);
+  if (!dl)
+    return XR_E_NOMEM;
+  dl->dpi = dpi;
+  dl->scale = dpi / 96.0;
+  dl->lim = *lim;
+  dl->max_depth = (int)xr_limits_get(lim, XR_LIMIT_NESTING);
+  dl->max_bytes = (size_t)xr_limits_get(lim, XR_LIMIT_JOB_MEMORY);
+  dl->stk = calloc((size_t)dl->max_depth + 1, sizeof *dl->stk);
+  if (!dl->stk) {
+    free(dl);
+    return XR_E_NOMEM;
+  }
+  *out = dl;
+  return 0;
+}
+
+void ras_dl_drop(ras_dl *dl) {
+  if (!dl)
+    return;
+  free(dl->cmds);
+  free(dl->edges);
+  free(dl->bidx);
+  free(dl->stk);
+  ras_eb_reset(&dl->eb);
+  free(dl);
+}
+
+void ras_dl_size(const ras_dl *dl, int *width, int *height) {
+  *width = dl->w;
+  *height = dl->h;
+}
+
+int ras_dl_has_transparency(const ras_dl *dl) {
+  return dl->transparency;
+}
+
+size_t ras_dl_stride(const ras_dl *dl, int format) {
+  size_t w = (size_t)dl->w;
+  switch (format) {
+  case RAS_GRAY8:
+    return w;
+  case RAS_RGB8:
+    return w * 3;
+  case RAS_CMYK8:
+    return w * 4;
+  case RAS_MONO1:
+    return (w + 7) / 8;
+  default:
+    return 0;
+  }
+}
+
+/* Grows *v (element size sz) to hold need elements, within the list's
+ * memory budget. */
+static int grow(ras_dl *dl, void **v, size_t *cap, size_t need, size_t sz) {
+  if (need <= *cap)
+    return 0;
+  size_t c = *cap ? *cap : 64;
+  while (c < need)
+    c *= 2;
+  size_t add = (c - *cap) * sz;
+  if (c > SIZE_MAX / sz || dl->bytes + add > dl->max_bytes)
+    return XR_E_LIMIT;
+  void *n = realloc(*v, c * sz);
+  if (!n)
+    return XR_E_NOMEM;
+  dl->bytes += add;
+  *v = n;
+  *cap = c;
+  return 0;
+}
+
+static rect rect_and(rect a, rect b) {
+  rect r = {a.x0 > b.x0 ? a.x0 : b.x0, a.y0 > b.y0 ? a.y0 : b.y0,
+            a.x1 < b.x1 ? a.x1 : b.x1, a.y1 < b.y1 ? a.y1 : b.y1};
+  return r;
+}
+static int rect_empty(rect r) {
+  return r.x0 >= r.x1 || r.y0 >= r.y1;
+}
+static rect rect_or(rect a, rect b) {
+  if (rect_empty(a))
+    return b;
+  if (rect_empty(b))
+    return a;
+  rect r = {a.x0 < b.x0 ? a.x0 : b.x0, a.y0 < b.y0 ? a.y0 : b.y0,
+            a.x1 > b.x1 ? a.x1 : b.x1, a.y1 > b.y1 ? a.y1 : b.y1};
+  return r;
+}
+static const rect EMPTY = {0, 0, 0, 0};
+
+static int new_cmd(ras_dl *dl, int op, uint32_t *idx) {
+  int rc = grow(dl, (void **)&dl->cmds, &dl->capcmd, dl->ncmd + 1, sizeof(cmd));
+  if (rc)
+    return rc;
+  if (dl->ncmd >= NO_END)
+    return XR_E_LIMIT;
+  cmd *c = &dl->cmds[dl->ncmd];
+  memset(c, 0, sizeof *c);
+  c->op = (uint8_t)op;
+  c->end = NO_END;
+  *idx = (uint32_t)dl->ncmd++;
+  return 0;
+}
+
+/* Adds the edges in dl->eb as the geometry of command idx, sorted into
+ * blocks, with bbox r. */
+static int store_edges(ras_dl *dl, uint32_t idx, rect r) {
+  ras_edgebuf *eb = &dl->eb;
+  int b0 = r.y0 >> RAS_BLOCK_SHIFT, b1 = (r.y1 - 1) >> RAS_BLOCK_SHIFT;
+  size_t nb = (size_t)(b1 - b0) + 1;
+  int rc = grow(dl, (void **)&dl->edges, &dl->capedge, dl->nedge + eb->n,
+                sizeof(ras_edge));
+  if (!rc)
+    rc = grow(dl, (void **)&dl->bidx, &dl->capbidx, dl->nbidx + nb + 1,
+              sizeof(uint32_t));
+  if (rc)
+    return rc;
+  if (eb->n >= UINT32_MAX)
+    return XR_E_LIMIT;
+  uint32_t *ix = dl->bidx + dl->nbidx;
+  memset(ix, 0, (nb + 1) * sizeof *ix);
+  /* Counting sort by block; edges outside the bbox rows are dropped. */
+  const int sh = RAS_FIX_SHIFT + RAS_BLOCK_SHIFT;
+  for (size_t i = 0; i < eb->n; i++) {
+    const ras_edge *e = &eb->e[i];
+    int b = (e->y0 < e->y1 ? e->y0 : e->y1) >> sh;
+    if (b >= b0 && b <= b1)
+      ix[b - b0 + 1]++;
+  }
+  for (size_t b = 0; b < nb; b++)
+    ix[b + 1] += ix[b];
+  ras_edge *dst = dl->edges + dl->nedge;
+  uint32_t *pos = malloc(nb * sizeof *pos);
+  if (!pos)
+    return XR_E_NOMEM;
+  memcpy(pos, ix, nb * sizeof *pos);
+  for (size_t i = 0; i < eb->n; i++) {
+    const ras_edge *e = &eb->e[i];
+    int b = (e->y0 < e->y1 ? e->y0 : e->y1) >> sh;
+    if (b >= b0 && b <= b1)
+      dst[pos[b - b0]++] = *e;
+  }
+  free(pos);
+  cmd *c = &dl->cmds[idx];
+  c->eoff = dl->nedge;
+  c->ioff = dl->nbidx;
+  dl->nedge += ix[nb];
+  dl->nbidx += nb + 1;
+  c->x0 = r.x0;
+  c->y0 = r.y0;
+  c->x1 = r.x1;
+  c->y1 = r.y1;
+  return 0;
+}
+
+/* Bbox of dl->eb within the clip in force. */
+static rect eb_rect(ras_dl *dl) {
+  rect r;
+  int x0, y0, x1, y1;
+  if (!ras_eb_bbox(&dl->eb, &x0, &y0, &x1, &y1))
+    return EMPTY;
+  r.x0 = x0;
+  r.y0 = y0;
+  r.x1 = x1;
+  r.y1 = y1;
+  return rect_and(r, dl->clip);
+}
+
+static void note_bbox(ras_dl *dl, rect r) {
+  if (dl->depth > 0)
+    dl->stk[dl->depth - 1].uni = rect_or(dl->stk[dl->depth - 1].uni, r);
+}
+
+static ras_matrix dev_matrix(const ras_dl *dl, const ras_matrix *ctm) {
+  ras_matrix m = ctm ? *ctm : ras_matrix_identity();
+  return ras_matrix_concat(m, ras_matrix_scale(dl->scale, dl->scale));
+}
+
+static int to8(float v) {
+  if (!(v > 0))
+    return 0;
+  if (v >= 1)
+    return 255;
+  return (int)lrintf(v * 255);
+}
+
+static int add_fill(ras_dl *dl, int rule, const ras_paint *paint) {
+  if (dl->eb.err)
+    return dl->eb.err;
+  if (paint->kind != RAS_PAINT_SOLID)
+    return XR_E_UNSUPPORTED;
+  int a = to8(paint->solid.a);
+  rect r = eb_rect(dl);
+  if (!a || rect_empty(r) || dl->dropping)
+    return 0;
+  uint32_t idx;
+  int rc = new_cmd(dl, OP_FILL, &idx);
+  if (rc)
+    return rc;
+  rc = store_edges(dl, idx, r);
+  if (rc) {
+    dl->ncmd--;
+    return rc;
+  }
+  cmd *c = &dl->cmds[idx];
+  c->rule = rule == RAS_EVENODD ? RAS_EVENODD : RAS_NONZERO;
+  c->aliased = (uint8_t)dl->aliased;
+  c->rgb[0] = (uint8_t)to8(paint->solid.r);
+  c->rgb[1] = (uint8_t)to8(paint->solid.g);
+  c->rgb[2] = (uint8_t)to8(paint->solid.b);
+  /* Luma of the encoded values (Rec. 601 weights summing to 256). */
+  c->gray =
+      (uint8_t)((c->rgb[0] * 77 + c->rgb[1] * 150 + c->rgb[2] * 29 + 128) >> 8);
+  c->alpha = (uint8_t)a;
+  note_bbox(dl, r);
+  return 0;
+}
+
+static int dl_begin_page(void *dev, double width, double height) {
+  ras_dl *dl = dev;
+  if (dl->begun)
+    return XR_E_USAGE;
+  double w = width * dl->scale, h = height * dl->scale;
+  if (!(w > 0) || !(h > 0))
+    return XR_E_INVAL;
+  double maxdim = (double)xr_limits_get(&dl->lim, XR_LIMIT_PAGE_DIM);
+  if (!(w < maxdim + 0.5) || !(h < maxdim + 0.5))
+    return XR_E_LIMIT;
+  long lw = lround(w), lh = lround(h);
+  if (lw < 1)
+    lw = 1;
+  if (lh < 1)
+    lh = 1;
+  if ((double)lw * (double)lh >
+      (double)xr_limits_get(&dl->lim, XR_LIMIT_PAGE_PIXELS))
+    return XR_E_LIMIT;
+  dl->w = (int)lw;
+  dl->h = (int)lh;
+  size_t max_edges = dl->max_bytes / sizeof(ras_edge);
+  ras_eb_init(&dl->eb, dl->w, dl->h, max_edges);
+  dl->clip = (rect){0, 0, dl->w, dl->h};
+  dl->begun = 1;
+  return 0;
+}
+
+static int dl_fill_path(void *dev, const ras_path *path, const ras_matrix *ctm,
+                        int fill_rule, const ras_paint *paint) {
+  ras_dl *dl = dev;
+  if (!dl->begun)
+    return XR_E_USAGE;
+  if (dl->dropping || rect_empty(dl->clip))
+    return 0;
+  ras_matrix m = dev_matrix(dl, ctm);
+  ras_eb_clear(&dl->eb);
+  int rc = ras_eb_fill_path(&dl->eb, path, &m, RAS_FLAT_TOL);
+  return rc ? rc : add_fill(dl, fill_rule, paint);
+}
+
+static int dl_stroke_path(void *dev, const ras_path *path,
+                          const ras_matrix *ctm, const ras_stroke *stroke,
+                          const ras_paint *paint) {
+  ras_dl *dl = dev;
+  if (!dl->begun)
+    return XR_E_USAGE;
+  if (dl->dropping || rect_empty(dl->clip))
+    return 0;
+  if (stroke->ndashes < 0 ||
+      stroke->ndashes > xr_limits_get(&dl->lim, XR_LIMIT_DASH_ENTRIES))
+    return XR_E_LIMIT;
+  ras_matrix m = dev_matrix(dl, ctm);
+  ras_eb_clear(&dl->eb);
+  int rc = ras_stroke_path(&dl->eb, path, &m, stroke, RAS_FLAT_TOL);
+  return rc ? rc : add_fill(dl, RAS_NONZERO, paint);
+}
+
+static int push(ras_dl *dl, int kind, int pop_kind, uint32_t idx) {
+  if (dl->depth >= dl->max_depth)
+    return XR_E_LIMIT;
+  st_ent *e = &dl->stk[dl->depth++];
+  e->kind = kind;
+  e->pop_kind = pop_kind;
+  e->idx = idx;
+  e->saved_clip = dl->clip;
+  e->uni = EMPTY;
+  return 0;
+}
+
+static int dl_push_clip(void *dev, const ras_path *path, const ras_matrix *ctm,
+                        int fill_rule) {
+  ras_dl *dl = dev;
+  if (!dl->begun)
+    return XR_E_USAGE;
+  if (dl->dropping || rect_empty(dl->clip))
+    return push(dl, ST_DROPPED, ST_CLIP, 0);
+  ras_matrix m = dev_matrix(dl, ctm);
+  ras_eb_clear(&dl->eb);
+  int rc = ras_eb_fill_path(&dl->eb, path, &m, RAS_FLAT_TOL);
+  if (rc)
+    return rc;
+  rect r = eb_rect(dl);
+  if (dl->depth >= dl->max_depth)
+    return XR_E_LIMIT;
+  uint32_t idx;
+  if ((rc = new_cmd(dl, OP_CLIP, &idx)))
+    return rc;
+  if (!rect_empty(r) && (rc = store_edges(dl, idx, r))) {
+    dl->ncmd--;
+    return rc;
+  }
+  cmd *c = &dl->cmds[idx];
+  c->rule = fill_rule == RAS_EVENODD ? RAS_EVENODD : RAS_NONZERO;
+  c->aliased = (uint8_t)dl->aliased;
+  if ((rc = push(dl, ST_CLIP, ST_CLIP, idx))) {
+    dl->ncmd--;
+    return rc;
+  }
+  dl->clip = r;
+  return 0;
+}
+
+/* Closes the top entry, which must be closed by a call of kind pop_kind. */
+static int pop(ras_dl *dl, int pop_kind, int end_op) {
+  if (!dl->begun)
+    return XR_E_USAGE;
+  if (dl->depth == 0 || dl->stk[dl->depth - 1].pop_kind != pop_kind ||
+      dl->stk[dl->depth - 1].kind == ST_MASK)
+    return XR_E_USAGE;
+  st_ent e = dl->stk[dl->depth - 1];
+  if (e.kind == ST_CLIP || e.kind == ST_GROUP) {
+    uint32_t idx;
+    int rc = new_cmd(dl, end_op, &idx);
+    if (rc)
+      return rc;
+    cmd *b = &dl->cmds[e.idx];
+    b->end = idx;
+    dl->cmds[idx].opacity = b->opacity;
+    if (e.kind == ST_GROUP) {
+      rect u = rect_and(e.uni, e.saved_clip);
+      if (rect_empty(u))
+        u = EMPTY;
+      b->x0 = u.x0;
+      b->y0 = u.y0;
+      b->x1 = u.x1;
+      b->y1 = u.y1;
+    }
+  }
+  if (e.kind == ST_DROPPED && e.pop_kind == ST_GROUP && dl->dropping)
+    dl->dropping--;
+  dl->depth--;
+  dl->clip = e.saved_clip;
+  note_bbox(dl, e.uni);
+  return 0;
+}
+
+static int dl_pop_clip(void *dev) {
+  return pop(dev, ST_CLIP, OP_POPCLIP);
+}
+
+static int dl_begin_group(void *dev, float opacity) {
+  ras_dl *dl = dev;
+  if (!dl->begun)
+    return XR_E_USAGE;
+  int o = to8(opacity);
+  if (dl->dropping || rect_empty(dl->clip) || o == 0) {
+    int rc = push(dl, ST_DROPPED, ST_GROUP, 0);
+    if (!rc)
+      dl->dropping++;
+    return rc;
+  }
+  /* An opaque group composites exactly like its content drawn directly. */
+  if (o == 255)
+    return push(dl, ST_ELIDED, ST_GROUP, 0);
+  if (dl->depth >= dl->max_depth)
+    return XR_E_LIMIT;
+  uint32_t idx;
+  int rc = new_cmd(dl, OP_GROUP, &idx);
+  if (rc)
+    return rc;
+  dl->cmds[idx].opacity = (uint8_t)o;
+  if ((rc = push(dl, ST_GROUP, ST_GROUP, idx))) {
+    dl->ncmd--;
+    return rc;
+  }
+  dl->transparency = 1;
+  return 0;
+}
+
+static int dl_end_group(void *dev) {
+  return pop(dev, ST_GROUP, OP_ENDGROUP);
+}
+
+static int dl_set_aliased(void *dev, int aliased) {
+  ras_dl *dl = dev;
+  dl->aliased = aliased != 0;
+  return 0;
+}
+
+static int dl_begin_mask(void *dev) {
+  ras_dl *dl = dev;
+  if (!dl->begun)
+    return XR_E_USAGE;
+  if (dl->dropping || rect_empty(dl->clip)) {
+    int rc = push(dl, ST_DROPPED, ST_CLIP, 0);
+    if (!rc)
+      dl->stk[dl->depth - 1].kind = ST_DROPPED, dl->dropping++;
+    /* Marked as a mask so end_mask finds it; dropping is undone there. */
+    if (!rc)
+      dl->stk[dl->depth - 1].pop_kind = ST_MASK;
+    return rc;
+  }
+  if (dl->depth >= dl->max_depth)
+    return XR_E_LIMIT;
+  uint32_t idx;
+  int rc = new_cmd(dl, OP_MASK, &idx);
+  if (rc)
+    return rc;
+  if ((rc = push(dl, ST_MASK, ST_MASK, idx))) {
+    dl->ncmd--;
+    return rc;
+  }
+  dl->transparency = 1;
+  return 0;
+}
+
+static int dl_end_mask(void *dev) {
+  ras_dl *dl = dev;
+  if (!dl->begun || dl->depth == 0 ||
+      dl->stk[dl->depth - 1].pop_kind != ST_MASK)
+    return XR_E_USAGE;
+  st_ent *e = &dl->stk[dl->depth - 1];
+  if (e->kind == ST_DROPPED) {
+    /* Content was invisible; the mask clips everything until pop_clip,
+     * which stays a dropped clip. */
+    e->pop_kind = ST_CLIP;
+    dl->clip = EMPTY;
+    dl->dropping--;
+    return 0;
+  }
+  uint32_t idx;
+  int rc = new_cmd(dl, OP_ENDMASK, &idx);
+  if (rc)
+    return rc;
+  rect u = rect_and(e->uni, e->saved_clip);
+  if (rect_empty(u))
+    u = EMPTY;
+  cmd *b = &dl->cmds[e->idx], *c = &dl->cmds[idx];
+  b->end = idx;
+  b->x0 = c->x0 = u.x0;
+  b->y0 = c->y0 = u.y0;
+  b->x1 = c->x1 = u.x1;
+  b->y1 = c->y1 = u.y1;
+  /* The entry now acts as the clip the mask pushed. */
+  e->kind = ST_CLIP;
+  e->pop_kind = ST_CLIP;
+  e->idx = idx;
+  e->uni = EMPTY;
+  dl->clip = u;
+  return 0;
+}
+
+const ras_device_fns ras_dl_device = {
+    .begin_page = dl_begin_page,
+    .fill_path = dl_fill_path,
+    .stroke_path = dl_stroke_path,
+    .push_clip = dl_push_clip,
+    .pop_clip = dl_pop_clip,
+    .begin_group = dl_begin_group,
+    .end_group = dl_end_group,
+    .set_aliased = dl_set_aliased,
+    .begin_mask = dl_begin_mask,
+    .end_mask = dl_end_mask,
+};
+
+/* ---- replay ------------------------------------------------------------- */
+
+typedef struct rs_ent {
+  int op;
+  ras_surf *saved_dst;
+  const ras_mask *saved_clip;
+  ras_surf layer;
+  ras_mask mask;
+  int opacity;
+} rs_ent;
+
+struct ras_render_ctx {
+  ras_scan scan;
+  uint8_t *tmp;  /* span scratch, width bytes */
+  uint8_t *work; /* band in the working format for CMYK8 / MONO1 */
+  size_t tmp_cap, work_cap;
+  rs_ent *stk;
+  int depth, cap_depth;
+};
+
+int ras_render_ctx_new(ras_render_ctx **out) {
+  *out = calloc(1, sizeof **out);
+  if (!*out)
+    return XR_E_NOMEM;
+  ras_scan_init(&(*out)->scan);
+  return 0;
+}
+
+static void unwind(ras_render_ctx *ctx) {
+  for (int i = 0; i < ctx->depth; i++) {
+    free(ctx->stk[i].layer.data);
+    free(ctx->stk[i].mask.data);
+  }
+  ctx->depth = 0;
+}
+
+void ras_render_ctx_drop(ras_render_ctx *ctx) {
+  if (!ctx)
+    return;
+  unwind(ctx);
+  ras_scan_free(&ctx->scan);
+  free(ctx->tmp);
+  free(ctx->work);
+  free(ctx->stk);
+  free(ctx);
+}
+
+static int reserve_bytes(uint8_t **p, size_t *cap, size_t n) {
+  if (n <= *cap && *p)
+    return 0;
+  uint8_t *q = realloc(*p, n ? n : 1);
+  if (!q)
+    return XR_E_NOMEM;
+  *p = q;
+  *cap = n;
+  return 0;
+}
+
+typedef struct band {
+  const ras_dl *dl;
+  ras_render_ctx *ctx;
+  int y0, y1;
+  ras_surf *dst;
+  const ras_mask *clip;
+} band;
+
+/* Runs the scan converter for command c over the band, block by block. */
+static void scan_cmd(band *b, const cmd *c, ras_span_fn fn, void *ud) {
+  const ras_dl *dl = b->dl;
+  int ra = c->y0 > b->y0 ? c->y0 : b->y0;
+  int rb = c->y1 < b->y1 ? c->y1 : b->y1;
+  int cb0 = c->y0 >> RAS_BLOCK_SHIFT;
+  const uint32_t *ix = dl->bidx + c->ioff;
+  const ras_edge *e = dl->edges + c->eoff;
+  for (int r0 = ra; r0 < rb;) {
+    int blk = r0 >> RAS_BLOCK_SHIFT;
+    int r1 = (blk + 1) << RAS_BLOCK_SHIFT;
+    if (r1 > rb)
+      r1 = rb;
+    uint32_t i0 = ix[blk - cb0], i1 = ix[blk - cb0 + 1];
+    ras_scan_fill(&b->ctx->scan, e + i0, i1 - i0, r0, r1, c->rule, c->aliased,
+                  c->x0, c->x1, fn, ud);
+    r0 = r1;
+  }
+}
+
+static int hits(const band *b, const cmd *c) {
+  return c->x0 < c->x1 && c->y0 < b->y1 && c->y1 > b->y0 && c->y0 < c->y1;
+}
+
+static void do_fill(band *b, const cmd *c) {
+  ras_fill f;
+  f.dst = b->dst;
+  f.clip = b->clip;
+  f.a = c->alpha;
+  f.tmp = b->ctx->tmp;
+  if (b->dst->nc == 1)
+    f.c[0] = c->gray;
+  else
+    memcpy(f.c, c->rgb, 3);
+  scan_cmd(b, c, ras_comp_fill_span, &f);
+}
+
+static int push_ent(ras_render_ctx *ctx, rs_ent **out) {
+  if (ctx->depth == ctx->cap_depth) {
+    int n = ctx->cap_depth ? ctx->cap_depth * 2 : 16;
+    rs_ent *s = realloc(ctx->stk, (size_t)n * sizeof *s);
+    if (!s)
+      return XR_E_NOMEM;
+    ctx->stk = s;
+    ctx->cap_depth = n;
+  }
+  *out = &ctx->stk[ctx->depth++];
+  memset(*out, 0, sizeof **out);
+  return 0;
+}
+
+/* Band-clipped rect of command c, as a zeroed mask/layer of bpp bytes. */
+static int alloc_area(const band *b, const cmd *c, int bpp, uint8_t **data,
+                      size_t *stride, int *x0, int *y0, int *x1, int *y1) {
+  *x0 = c->x0;
+  *x1 = c->x1;
+  *y0 = c->y0 > b->y0 ? c->y0 : b->y0;
+  *y1 = c->y1 < b->y1 ? c->y1 : b->y1;
+  *stride = (size_t)(*x1 - *x0) * (size_t)bpp;
+  *data = calloc((size_t)(*y1 - *y0) * *stride + 1, 1);
+  return *data ? 0 : XR_E_NOMEM;
+}
+
+static void end_layer(band *b, rs_ent *e) {
+  ras_comp_layer(e->saved_dst, &e->layer, e->opacity, e->saved_clip);
+  free(e->layer.data);
+  e->layer.data = NULL;
+  b->dst = e->saved_dst;
+  b->clip = e->saved_clip;
+}
+
+static int replay(band *b) {
+  const ras_dl *dl = b->dl;
+  ras_render_ctx *ctx = b->ctx;
+  int rc = 0;
+  for (size_t i = 0; i < dl->ncmd && !rc; i++) {
+    const cmd *c = &dl->cmds[i];
+    rs_ent *e;
+    switch (c->op) {
+    case OP_FILL:
+      if (hits(b, c))
+        do_fill(b, c);
+      break;
+    case OP_CLIP:
+      if (!hits(b, c)) {
+        i = c->end == NO_END ? dl->ncmd : c->end;
+        break;
+      }
+      if ((rc = push_ent(ctx, &e)))
+        break;
+      e->op = OP_CLIP;
+      e->saved_clip = b->clip;
+      rc = alloc_area(b, c, 1, &e->mask.data, &e->mask.stride, &e->mask.x0,
+                      &e->mask.y0, &e->mask.x1, &e->mask.y1);
+      if (rc)
+        break;
+      ras_mask_build mb = {&e->mask, b->clip};
+      scan_cmd(b, c, ras_comp_mask_span, &mb);
+      b->clip = &e->mask;
+      break;
+    case OP_POPCLIP:
+      if (ctx->depth == 0)
+        break;
+      e = &ctx->stk[--ctx->depth];
+      free(e->mask.data);
+      b->clip = e->saved_clip;
+      break;
+    case OP_GROUP:
+    case OP_MASK:
+      if (!hits(b, c)) {
+        size_t end = c->end;
+        if (c->op == OP_MASK && end != NO_END)
+          end = dl->cmds[end].end;
+        i = end == NO_END ? dl->ncmd : end;
+        break;
+      }
+      if ((rc = push_ent(ctx, &e)))
+        break;
+      e->op = c->op;
+      e->opacity = c->opacity;
+      e->saved_dst = b->dst;
+      e->saved_clip = b->clip;
+      e->layer.nc = c->op == OP_GROUP ? b->dst->nc : 0;
+      e->layer.alpha = 1;
+      rc = alloc_area(b, c, e->layer.nc + 1, &e->layer.data, &e->layer.stride,
+                      &e->layer.x0, &e->layer.y0, &e->layer.x1, &e->layer.y1);
+      if (rc)
+        break;
+      b->dst = &e->layer;
+      b->clip = NULL;
+      break;
+    case OP_ENDGROUP:
+      if (ctx->depth == 0)
+        break;
+      e = &ctx->stk[--ctx->depth];
+      end_layer(b, e);
+      break;
+    case OP_ENDMASK: {
+      if (ctx->depth == 0)
+        break;
+      e = &ctx->stk[ctx->depth - 1];
+      /* The mask layer's alpha, times the clip in force, becomes a clip. */
+      ras_surf l = e->layer;
+      ras_mask m = {l.data, l.stride, l.x0, l.y0, l.x1, l.y1};
+      for (int y = l.y0; y < l.y1; y++) {
+        uint8_t *row = l.data + (size_t)(y - l.y0) * l.stride;
+        for (int x = l.x0; x < l.x1; x++)
+          row[x - l.x0] = (uint8_t)ras_div255(
+              row[x - l.x0] * (uint32_t)ras_mask_at(e->saved_clip, x, y));
+      }
+      e->op = OP_CLIP;
+      e->mask = m;
+      e->layer.data = NULL;
+      b->dst = e->saved_dst;
+      b->clip = &e->mask;
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  /* An unfinished list (the interpreter stopped early): finish groups. */
+  while (ctx->depth > 0) {
+    rs_ent *e = &ctx->stk[--ctx->depth];
+    if (e->layer.data && e->op == OP_GROUP && !rc)
+      end_layer(b, e);
+    free(e->layer.data);
+    free(e->mask.data);
+    e->layer.data = e->mask.data = NULL;
+    b->clip = e->saved_clip;
+    if (e->saved_dst)
+      b->dst = e->saved_dst;
+  }
+  return rc;
+}
+
+/* Naive sRGB to CMYK: full grey component replacement. */
+static void rgb_to_cmyk(const uint8_t *s, uint8_t *d, int w) {
+  for (int x = 0; x < w; x++, s += 3, d += 4) {
+    int c = 255 - s[0], m = 255 - s[1], y = 255 - s[2];
+    int k = c < m ? (c < y ? c : y) : (m < y ? m : y);
+    if (k == 255) {
+      d[0] = d[1] = d[2] = 0;
+    } else {
+      int den = 255 - k;
+      d[0] = (uint8_t)(((c - k) * 255 + den / 2) / den);
+      d[1] = (uint8_t)(((m - k) * 255 + den / 2) / den);
+      d[2] = (uint8_t)(((y - k) * 255 + den / 2) / den);
+    }
+    d[3] = (uint8_t)k;
+  }
+}
+
+/* 8x8 Bayer matrix; mono uses ordered dither keyed on absolute device
+ * coordinates, so bands join without seams and output does not depend on
+ * band height or thread count (error diffusion would need rows in order). */
+static const uint8_t bayer8[8][8] = {
+    {0, 32, 8, 40, 2, 34, 10, 42},  {48, 16, 56, 24, 50, 18, 58, 26},
+    {12, 44, 4, 36, 14, 46, 6, 38}, {60, 28, 52, 20, 62, 30, 54, 22},
+    {3, 35, 11, 43, 1, 33, 9, 41},  {51, 19, 59, 27, 49, 17, 57, 25},
+    {15, 47, 7, 39, 13, 45, 5, 37}, {63, 31, 55, 23, 61, 29, 53, 21}};
+
+static void gray_to_mono(const uint8_t *s, uint8_t *d, int w, int y) {
+  const uint8_t *t = bayer8[y & 7];
+  memset(d, 0, (size_t)(w + 7) / 8);
+  for (int x = 0; x < w; x++) {
+    /* Threshold 4*b + 2 in 2..254: 0 is all black, 255 all white. */
+    if (s[x] < t[x & 7] * 4 + 2)
+      d[x >> 3] |= (uint8_t)(0x80 >> (x & 7));
+  }
+}
+
+int ras_dl_render_band_ctx(const ras_dl *dl, ras_render_ctx *ctx, int format,
+                           int y0, int h, uint8_t *buf, size_t stride) {
+  if (!dl->begun || h <= 0 || y0 < 0 || y0 > dl->h - h || !buf)
+    return XR_E_INVAL;
+  size_t need = ras_dl_stride(dl, format);
+  if (!need || stride < need)
+    return XR_E_INVAL;
+  int w = dl->w;
+  int nc = format == RAS_RGB8 || format == RAS_CMYK8 ? 3 : 1;
+  int rc = ras_scan_reserve(&ctx->scan, w);
+  if (!rc)
+    rc = reserve_bytes(&ctx->tmp, &ctx->tmp_cap, (size_t)w + 2);
+  if (rc)
+    return rc;
+  ras_surf base = {buf, stride, 0, y0, w, y0 + h, nc, 0};
+  if (format == RAS_CMYK8 || format == RAS_MONO1) {
+    size_t ws = (size_t)w * (size_t)nc;
+    if ((size_t)h > SIZE_MAX / ws)
+      return XR_E_NOMEM;
+    if ((rc = reserve_bytes(&ctx->work, &ctx->work_cap, ws * (size_t)h)))
+      return rc;
+    base.data = ctx->work;
+    base.stride = ws;
+  }
+  for (int y = 0; y < h; y++)
+    memset(base.data + (size_t)y * base.stride, 255, (size_t)w * (size_t)nc);
+  band b = {dl, ctx, y0, y0 + h, &base, NULL};
+  rc = replay(&b);
+  if (rc)
+    return rc;
+  if (format == RAS_CMYK8)
+    for (int y = 0; y < h; y++)
+      rgb_to_cmyk(base.data + (size_t)y * base.stride, buf + (size_t)y * stride,
+                  w);
+  else if (format == RAS_MONO1)
+    for (int y = 0; y < h; y++)
+      gray_to_mono(base.data + (size_t)y * base.stride,
+                   buf + (size_t)y * stride, w, y0 + y);
+  return 0;
+}
+
+int ras_dl_render_band(const ras_dl *dl, int format, int y0, int h,
+                       uint8_t *buf, size_t stride) {
+  ras_render_ctx *ctx;
+  int rc = ras_render_ctx_new(&ctx);
+  if (rc)
+    return rc;
+  rc = ras_dl_render_band_ctx(dl, ctx, format, y0, h, buf, stride);
+  ras_render_ctx_drop(ctx);
+  return rc;
+}

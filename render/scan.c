@@ -1,0 +1,212 @@
+/* Cell accumulation and row sweeps (see scan.h). */
+#include "render/scan.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/device.h"
+#include "xpsraster/error.h"
+
+/* One full pixel in cov2 units: cover is in 1/256 rows, area in
+ * 1/(2*256*256) pixels, so 2 * 256 * 256. */
+#define FULL (1u << 17)
+
+void ras_scan_init(ras_scan *s) {
+  memset(s, 0, sizeof *s);
+}
+
+void ras_scan_free(ras_scan *s) {
+  free(s->cells);
+  free(s->alpha);
+  ras_scan_init(s);
+}
+
+int ras_scan_reserve(ras_scan *s, int w) {
+  if (w < 0)
+    return XR_E_INVAL;
+  if (w > s->cap || !s->cells) {
+    size_t n = (size_t)w + 2;
+    ras_cell *c = calloc(n * RAS_BLOCK_ROWS, sizeof *c);
+    uint8_t *a = malloc(n);
+    if (!c || !a) {
+      free(c);
+      free(a);
+      return XR_E_NOMEM;
+    }
+    free(s->cells);
+    free(s->alpha);
+    s->cells = c;
+    s->alpha = a;
+    s->cap = w;
+  }
+  s->w = w;
+  for (int i = 0; i < RAS_BLOCK_ROWS; i++) {
+    s->minx[i] = INT32_MAX;
+    s->maxx[i] = -1;
+  }
+  return 0;
+}
+
+static inline void add(ras_scan *s, ras_cell *row, int r, int c, int32_t dy,
+                       int32_t fx) {
+  if (!dy)
+    return;
+  row[c].cover += (uint32_t)dy;
+  row[c].area += (uint32_t)dy * (uint32_t)fx;
+  if (c < s->minx[r])
+    s->minx[r] = c;
+  if (c > s->maxx[r])
+    s->maxx[r] = c;
+}
+
+/* A piece of an edge inside row r, given top to bottom (ya < yb, relative
+ * to the row, 0..256); dir is +1 for a downward edge, -1 for an upward
+ * one. Crossing points are computed from the top point whatever the
+ * direction, so an edge and its reverse cancel exactly. */
+static void row_line(ras_scan *s, int r, int32_t xa, int32_t ya, int32_t xb,
+                     int32_t yb, int32_t dir) {
+  if (ya == yb)
+    return;
+  ras_cell *row = s->cells + (size_t)r * ((size_t)s->cap + 2);
+  int32_t ca = xa >> RAS_FIX_SHIFT, cb = xb >> RAS_FIX_SHIFT;
+  if (ca == cb) {
+    int32_t base = ca << RAS_FIX_SHIFT;
+    add(s, row, r, ca, (yb - ya) * dir, (xa - base) + (xb - base));
+    return;
+  }
+  int64_t dx = (int64_t)xb - xa, dy = (int64_t)yb - ya;
+  int32_t px = xa, py = ya;
+  if (xa < xb) {
+    for (int32_t c = ca; c < cb; c++) {
+      int32_t X = (c + 1) << RAS_FIX_SHIFT;
+      int32_t Y = (int32_t)(ya + dy * (X - xa) / dx);
+      add(s, row, r, c, (Y - py) * dir,
+          (px - (c << RAS_FIX_SHIFT)) + RAS_FIX_ONE);
+      px = X;
+      py = Y;
+    }
+  } else {
+    for (int32_t c = ca; c > cb; c--) {
+      int32_t X = c << RAS_FIX_SHIFT;
+      int32_t Y = (int32_t)(ya + dy * (X - xa) / dx);
+      add(s, row, r, c, (Y - py) * dir, px - X);
+      px = X;
+      py = Y;
+    }
+  }
+  int32_t base = cb << RAS_FIX_SHIFT;
+  add(s, row, r, cb, (yb - py) * dir, (px - base) + (xb - base));
+}
+
+/* Adds edge e over absolute rows [r0, r1). The x of the edge on a row
+ * boundary is computed from the edge's own top point, never from a
+ * previous row, so it does not depend on where a band starts. */
+static void edge_rows(ras_scan *s, const ras_edge *e, int r0, int r1) {
+  int32_t dir = 1, xt = e->x0, yt = e->y0, xb = e->x1, yb = e->y1;
+  if (yt > yb) {
+    dir = -1;
+    xt = e->x1;
+    yt = e->y1;
+    xb = e->x0;
+    yb = e->y0;
+  }
+  int ra = yt >> RAS_FIX_SHIFT, rb = (yb - 1) >> RAS_FIX_SHIFT;
+  if (ra < r0)
+    ra = r0;
+  if (rb > r1 - 1)
+    rb = r1 - 1;
+  int64_t dx = (int64_t)xb - xt, dy = (int64_t)yb - yt;
+  for (int r = ra; r <= rb; r++) {
+    int32_t rt = r << RAS_FIX_SHIFT;
+    int32_t lo = yt > rt ? yt : rt;
+    int32_t hi = yb < rt + RAS_FIX_ONE ? yb : rt + RAS_FIX_ONE;
+    int32_t xlo = (int32_t)(xt + dx * (lo - yt) / dy);
+    int32_t xhi = (int32_t)(xt + dx * (hi - yt) / dy);
+    row_line(s, r - r0, xlo, lo - rt, xhi, hi - rt, dir);
+  }
+}
+
+static inline int cov_rule(uint32_t c, int rule, int aliased) {
+  uint32_t v;
+  if (rule == RAS_EVENODD) {
+    v = c & (2 * FULL - 1);
+    if (v > FULL)
+      v = 2 * FULL - v;
+  } else {
+    v = (int32_t)c < 0 ? 0u - c : c;
+    if (v > FULL)
+      v = FULL;
+  }
+  if (aliased)
+    return v >= FULL / 2 ? 255 : 0;
+  return (int)((v * 255 + FULL / 2) >> 17);
+}
+
+static inline void emit(ras_span_fn fn, void *ud, int y, int x, int len,
+                        const uint8_t *cov, int a, int cx0, int cx1) {
+  if (x < cx0) {
+    if (cov)
+      cov += cx0 - x;
+    len -= cx0 - x;
+    x = cx0;
+  }
+  if (x + len > cx1)
+    len = cx1 - x;
+  if (len > 0)
+    fn(ud, y, x, len, cov, a);
+}
+
+void ras_scan_fill(ras_scan *s, const ras_edge *e, size_t n, int r0, int r1,
+                   int rule, int aliased, int cx0, int cx1, ras_span_fn fn,
+                   void *ud) {
+  for (size_t i = 0; i < n; i++)
+    edge_rows(s, e + i, r0, r1);
+  int w = s->w;
+  if (cx1 > w)
+    cx1 = w;
+  if (cx0 < 0)
+    cx0 = 0;
+  for (int r = 0; r < r1 - r0; r++) {
+    int lo = s->minx[r], hi = s->maxx[r];
+    if (hi < lo)
+      continue;
+    s->minx[r] = INT32_MAX;
+    s->maxx[r] = -1;
+    ras_cell *row = s->cells + (size_t)r * ((size_t)s->cap + 2);
+    uint8_t *al = s->alpha;
+    uint32_t acc = 0;
+    int y = r0 + r;
+    int x = lo;
+    while (x <= hi) {
+      if (row[x].cover | row[x].area) {
+        int start = x;
+        do {
+          acc += row[x].cover;
+          al[x] = (uint8_t)cov_rule(acc * 512u - row[x].area, rule, aliased);
+          row[x].cover = row[x].area = 0;
+          x++;
+        } while (x <= hi && (row[x].cover | row[x].area));
+        /* Drop zero-coverage ends so compositing skips them. */
+        int a = start, b = x;
+        while (a < b && !al[a])
+          a++;
+        while (b > a && !al[b - 1])
+          b--;
+        if (b > a)
+          emit(fn, ud, y, a, b - a, al + a, 0, cx0, cx1);
+      } else {
+        int start = x;
+        while (x <= hi && !(row[x].cover | row[x].area))
+          x++;
+        int a = cov_rule(acc * 512u, rule, aliased);
+        if (a)
+          emit(fn, ud, y, start, x - start, NULL, a, cx0, cx1);
+      }
+    }
+    /* Edges right of the box were dropped: the coverage runs on. */
+    int a = cov_rule(acc * 512u, rule, aliased);
+    if (a && hi + 1 < w)
+      emit(fn, ud, y, hi + 1, w - hi - 1, NULL, a, cx0, cx1);
+  }
+}
