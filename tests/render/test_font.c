@@ -1,0 +1,266 @@
+/* ras_font: loading from memory, format checks, cmaps, metrics, outlines,
+ * coverage masks, collections, hostile bytes and concurrent use. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <math.h>
+#include <pthread.h>
+
+#include "render/font.h"
+#include "render/glyph.h"
+#include "text_fixture.h"
+#include "xpsraster/error.h"
+
+static ras_font *load(const char *path, int index, int *rc) {
+  size_t n;
+  unsigned char *d = fx_read(path, &n);
+  assert_non_null(d);
+  ras_font *f = NULL;
+  xr_errinfo e;
+  xr_errinfo_clear(&e);
+  *rc = ras_font_new(d, n, index, path, &f, &e);
+  return f;
+}
+
+static ras_font *sans(void) {
+  int rc;
+  ras_font *f = load(DEJAVU_SANS, 0, &rc);
+  assert_int_equal(rc, 0);
+  return f;
+}
+
+static void test_load_and_cmap(void **st) {
+  (void)st;
+  ras_font *f = sans();
+  assert_int_equal(ras_font_face_count(f), 1);
+  assert_true(ras_font_glyph_count(f) > 1000);
+  uint32_t a = ras_font_lookup(f, 'A'), b = ras_font_lookup(f, 'B');
+  assert_true(a > 0 && b > 0 && a != b);
+  assert_true(ras_font_lookup(f, 0x05D0) > 0); /* Hebrew alef */
+  assert_int_equal(ras_font_lookup(f, 0x10FFFD), 0);
+  ras_font_drop(f);
+}
+
+static void test_metrics(void **st) {
+  (void)st;
+  ras_font *f = sans();
+  ras_glyph_metrics m, mi;
+  assert_int_equal(ras_font_metrics(f, ras_font_lookup(f, 'M'), &m), 0);
+  assert_int_equal(ras_font_metrics(f, ras_font_lookup(f, 'i'), &mi), 0);
+  assert_true(m.advance > 0.6 && m.advance < 1.0);
+  assert_true(mi.advance < m.advance);
+  assert_true(fabs(m.top_x - m.advance / 2) < 1e-9);
+  assert_true(m.vadvance > 0.9 && m.vadvance < 1.5);
+  assert_true(m.top_y > 0.5 && m.top_y < 1.2);
+  assert_int_equal(ras_font_metrics(f, 1u << 30, &m), XR_E_FORMAT);
+  ras_font_drop(f);
+}
+
+static void test_outline(void **st) {
+  (void)st;
+  ras_font *f = sans();
+  ras_path p;
+  ras_path_init(&p, 0);
+  assert_int_equal(ras_font_outline(f, ras_font_lookup(f, 'H'), 0, NULL, &p),
+                   0);
+  double x0, y0, x1, y1;
+  assert_int_equal(ras_path_bounds(&p, NULL, &x0, &y0, &x1, &y1), 0);
+  /* y grows down: a capital sits above the baseline. */
+  assert_true(y1 <= 0.001 && y0 < -0.6 && y0 > -0.9);
+  assert_true(x0 > 0 && x1 < 1);
+  /* The space has no outline. */
+  ras_path_clear(&p);
+  assert_int_equal(ras_font_outline(f, ras_font_lookup(f, ' '), 0, NULL, &p),
+                   0);
+  assert_int_equal((int)p.npts, 0);
+  /* Transform and embolden widen the box. */
+  ras_matrix m = ras_matrix_scale(100, 100);
+  assert_int_equal(ras_font_outline(f, ras_font_lookup(f, 'H'), 0.05, &m, &p),
+                   0);
+  double bx0, by0, bx1, by1;
+  ras_path_bounds(&p, NULL, &bx0, &by0, &bx1, &by1);
+  assert_true(bx1 - bx0 > (x1 - x0) * 100 + 3);
+  ras_path_reset(&p);
+  ras_font_drop(f);
+}
+
+static long mask_sum(const ras_glyph_mask *m) {
+  long s = 0;
+  for (int i = 0; i < m->w * m->h; i++)
+    s += m->data[i];
+  return s;
+}
+
+static void test_render(void **st) {
+  (void)st;
+  ras_font *f = sans();
+  uint32_t g = ras_font_lookup(f, 'H');
+  ras_matrix m = {40, 0, 0, 40, 10, 50};
+  ras_glyph_mask k;
+  assert_int_equal(ras_font_render(f, g, 0, &m, &k), 0);
+  /* 'H' at 40 px: about 30 px tall, sitting on the baseline y = 50. */
+  assert_true(k.h >= 28 && k.h <= 32);
+  assert_true(k.y + k.h == 50 || k.y + k.h == 51);
+  assert_true(k.x >= 10 && k.x <= 14);
+  int full = 0;
+  for (int i = 0; i < k.w * k.h; i++)
+    full += k.data[i] == 255;
+  assert_true(full > 50); /* the stems are solid */
+  long plain = mask_sum(&k);
+  /* A half-pixel shift changes the pixels but not the ink. */
+  ras_matrix m2 = m;
+  m2.e += 0.5;
+  ras_glyph_mask k2;
+  assert_int_equal(ras_font_render(f, g, 0, &m2, &k2), 0);
+  assert_true(k.w != k2.w || memcmp(k.data, k2.data, (size_t)(k.w * k.h)));
+  assert_true(labs(mask_sum(&k2) - plain) < plain / 50);
+  free(k2.data);
+  /* Bold has more ink. */
+  assert_int_equal(ras_font_render(f, g, 0.04, &m, &k2), 0);
+  assert_true(mask_sum(&k2) > plain * 11 / 10);
+  free(k2.data);
+  free(k.data);
+  /* Empty glyph, then a glyph too big to be a mask. */
+  assert_int_equal(ras_font_render(f, ras_font_lookup(f, ' '), 0, &m, &k), 0);
+  assert_null(k.data);
+  assert_int_equal(k.w * k.h, 0);
+  ras_matrix big = {5000, 0, 0, 5000, 0, 0};
+  assert_int_equal(ras_font_render(f, g, 0, &big, &k), XR_E_LIMIT);
+  ras_matrix far = {40, 0, 0, 40, 1e30, 0};
+  assert_int_equal(ras_font_render(f, g, 0, &far, &k), XR_E_LIMIT);
+  ras_font_drop(f);
+}
+
+static void test_reject(void **st) {
+  (void)st;
+  ras_font *f = NULL;
+  /* Not a font; a Type 1 header; too short. */
+  unsigned char *junk = malloc(64);
+  memset(junk, 'x', 64);
+  assert_int_equal(ras_font_new(junk, 64, 0, "junk", &f, NULL), XR_E_FORMAT);
+  const char t1[] = "%!PS-AdobeFont-1.0: Foo 001.000\n";
+  unsigned char *d = malloc(sizeof t1);
+  memcpy(d, t1, sizeof t1);
+  assert_int_equal(ras_font_new(d, sizeof t1, 0, "t1", &f, NULL), XR_E_FORMAT);
+  assert_int_equal(ras_font_new(NULL, 0, 0, "none", &f, NULL), XR_E_FORMAT);
+  assert_null(f);
+  /* Truncated inside the table directory and inside the tables. */
+  size_t n;
+  unsigned char *full = fx_read(DEJAVU_SANS, &n);
+  size_t cuts[] = {12, 100, 2000};
+  for (int i = 0; i < 3; i++) {
+    unsigned char *c = malloc(cuts[i]);
+    memcpy(c, full, cuts[i]);
+    xr_errinfo e;
+    xr_errinfo_clear(&e);
+    assert_true(ras_font_new(c, cuts[i], 0, "cut.ttf", &f, &e) < 0);
+    assert_string_equal(e.part, "cut.ttf");
+  }
+  /* A face index the file does not have. */
+  int rc;
+  f = load(DEJAVU_SANS, 3, &rc);
+  assert_int_equal(rc, XR_E_FORMAT);
+  assert_null(f);
+  f = load(DEJAVU_SANS, -1, &rc);
+  assert_int_equal(rc, XR_E_FORMAT);
+  free(full);
+}
+
+static void test_collection(void **st) {
+  (void)st;
+  size_t na, nb, n;
+  unsigned char *a = fx_read(DEJAVU_SANS, &na);
+  unsigned char *b = fx_read(DEJAVU_SERIF, &nb);
+  unsigned char *t = fx_ttc(a, na, b, nb, &n);
+  unsigned char *t2 = malloc(n);
+  memcpy(t2, t, n);
+  ras_font *f0 = NULL, *f1 = NULL;
+  assert_int_equal(ras_font_new(t, n, 0, "c.ttc", &f0, NULL), 0);
+  assert_int_equal(ras_font_new(t2, n, 1, "c.ttc", &f1, NULL), 0);
+  assert_int_equal(ras_font_face_count(f0), 2);
+  ras_glyph_metrics m0, m1;
+  ras_font_metrics(f0, ras_font_lookup(f0, 'a'), &m0);
+  ras_font_metrics(f1, ras_font_lookup(f1, 'a'), &m1);
+  /* Sans and Serif differ: proof that index 1 is the second face. */
+  assert_true(fabs(m0.advance - m1.advance) > 1e-3);
+  ras_font_drop(f0);
+  ras_font_drop(f1);
+  unsigned char *t3 = fx_ttc(a, na, b, nb, &n);
+  assert_int_equal(ras_font_new(t3, n, 2, "c.ttc", &f0, NULL), XR_E_FORMAT);
+  free(a);
+  free(b);
+}
+
+static void test_run_path(void **st) {
+  (void)st;
+  ras_font *f = sans();
+  ras_glyph_pos g[3] = {{ras_font_lookup(f, 'A'), 10, 100},
+                        {1u << 30, 30, 100}, /* bad: skipped, counted */
+                        {ras_font_lookup(f, 'B'), 50, 100}};
+  ras_glyph_run run = {f, ras_matrix_scale(20, 20), 0, g, 3};
+  ras_path p;
+  ras_path_init(&p, 0);
+  size_t bad = 0;
+  assert_int_equal(ras_glyph_run_path(&run, &p, &bad), 0);
+  assert_int_equal((int)bad, 1);
+  double x0, y0, x1, y1;
+  ras_path_bounds(&p, NULL, &x0, &y0, &x1, &y1);
+  assert_true(x0 >= 10 && x0 < 11 && x1 > 60 && x1 < 70);
+  assert_true(y1 <= 100.01 && y0 > 100 - 20);
+  /* The point limit is honoured. */
+  ras_path small;
+  ras_path_init(&small, 10);
+  assert_int_equal(ras_glyph_run_path(&run, &small, NULL), XR_E_LIMIT);
+  ras_path_reset(&small);
+  ras_path_reset(&p);
+  ras_font_drop(f);
+}
+
+typedef struct worker {
+  ras_font *f;
+  long sum;
+} worker;
+
+static void *render_many(void *u) {
+  worker *w = u;
+  for (uint32_t c = 'A'; c <= 'z'; c++) {
+    ras_matrix m = {30, 0, 0, 30, 5, 40};
+    ras_glyph_mask k;
+    if (ras_font_render(w->f, ras_font_lookup(w->f, c), 0, &m, &k) == 0) {
+      w->sum += mask_sum(&k);
+      free(k.data);
+    }
+  }
+  return NULL;
+}
+
+static void test_threads(void **st) {
+  (void)st;
+  ras_font *f = sans();
+  worker w[4];
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++) {
+    w[i] = (worker){ras_font_keep(f), 0};
+    assert_int_equal(pthread_create(&t[i], NULL, render_many, &w[i]), 0);
+  }
+  ras_font_drop(f); /* the workers' references keep it alive */
+  for (int i = 0; i < 4; i++) {
+    pthread_join(t[i], NULL);
+    ras_font_drop(w[i].f);
+  }
+  assert_true(w[0].sum > 0);
+  for (int i = 1; i < 4; i++)
+    assert_int_equal(w[i].sum, w[0].sum);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_load_and_cmap), cmocka_unit_test(test_metrics),
+      cmocka_unit_test(test_outline),       cmocka_unit_test(test_render),
+      cmocka_unit_test(test_reject),        cmocka_unit_test(test_collection),
+      cmocka_unit_test(test_run_path),      cmocka_unit_test(test_threads),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,76 @@
+/* Font fixtures for the text tests: reading the DejaVu fonts and building
+ * a TrueType collection from two fonts in memory. Header-only so that the
+ * render tests (which link no xps/ code) and the xps tests share it. */
+#ifndef XR_TEXT_FIXTURE_H
+#define XR_TEXT_FIXTURE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEJAVU_DIR "/usr/share/fonts/truetype/dejavu/"
+#define DEJAVU_SANS DEJAVU_DIR "DejaVuSans.ttf"
+#define DEJAVU_SERIF DEJAVU_DIR "DejaVuSerif.ttf"
+
+static inline unsigned char *fx_read(const char *path, size_t *size) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  unsigned char *b = malloc(n > 0 ? (size_t)n : 1);
+  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+    free(b);
+    b = NULL;
+  }
+  fclose(f);
+  *size = (size_t)n;
+  return b;
+}
+
+static inline uint32_t fx_be32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+static inline void fx_put32(unsigned char *p, uint32_t v) {
+  p[0] = (unsigned char)(v >> 24);
+  p[1] = (unsigned char)(v >> 16);
+  p[2] = (unsigned char)(v >> 8);
+  p[3] = (unsigned char)v;
+}
+
+/* A 'ttcf' v1 collection of fonts a and b: each font's table directory is
+ * copied with its table offsets moved by where the font now starts. */
+static inline unsigned char *fx_ttc(const unsigned char *a, size_t na,
+                                    const unsigned char *b, size_t nb,
+                                    size_t *size) {
+  size_t hdr = 12 + 2 * 4;
+  size_t oa = hdr, ob = (oa + na + 3) & ~(size_t)3;
+  size_t n = ob + nb;
+  unsigned char *t = calloc(1, n);
+  if (!t)
+    return NULL;
+  memcpy(t, "ttcf", 4);
+  fx_put32(t + 4, 0x00010000);
+  fx_put32(t + 8, 2);
+  fx_put32(t + 12, (uint32_t)oa);
+  fx_put32(t + 16, (uint32_t)ob);
+  memcpy(t + oa, a, na);
+  memcpy(t + ob, b, nb);
+  size_t bases[2] = {oa, ob};
+  for (int f = 0; f < 2; f++) {
+    unsigned char *d = t + bases[f];
+    unsigned nt = (unsigned)d[4] << 8 | d[5];
+    for (unsigned i = 0; i < nt; i++) {
+      unsigned char *rec = d + 12 + 16 * i;
+      fx_put32(rec + 8, fx_be32(rec + 8) + (uint32_t)bases[f]);
+    }
+  }
+  *size = n;
+  return t;
+}
+
+#endif
