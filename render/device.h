@@ -26,7 +26,8 @@ enum ras_paint_kind {
   RAS_PAINT_SOLID = 0,
   /* Gradients, images and tiles are appended here by later work. */
   RAS_PAINT_LINEAR = 1, /* ras_paint.grad, linear */
-  RAS_PAINT_RADIAL = 2  /* ras_paint.grad, radial */
+  RAS_PAINT_RADIAL = 2, /* ras_paint.grad, radial */
+  RAS_PAINT_IMAGE = 3   /* ras_paint.image (appended for images) */
 };
 
 /* Gradients (appended for xps/ brushes).
@@ -65,10 +66,28 @@ typedef struct ras_gradient {
   ras_matrix m; /* gradient space -> user space of the path */
 } ras_gradient;
 
+/* Images (appended for ImageBrush). Image pixel (u, v), with (0, 0) the
+ * top-left corner of the image and (w, h) the bottom-right one, lies at
+ * m(u, v) in the user space of the path being painted (the call's ctm
+ * then maps on to the page): m already holds the image DPI, the Viewbox to
+ * Viewport mapping (ras_image_brush_matrix in render/image.h) and the brush
+ * Transform. Outside the image the paint is transparent; repetition
+ * (TileMode) comes from the tile calls around it. The image is borrowed
+ * for the call: a device that records it takes a reference
+ * (ras_image_keep) and drops it with its recording. It is prepared
+ * (premultiplied sRGB with mip levels), immutable and thread-safe. */
+struct ras_image;
+typedef struct ras_image_paint {
+  struct ras_image *image;
+  ras_matrix m;  /* image pixels -> user space of the path */
+  float opacity; /* brush opacity times element opacity, 0..1 */
+} ras_image_paint;
+
 typedef struct ras_paint {
   int kind;
   ras_color solid;
-  ras_gradient grad; /* RAS_PAINT_LINEAR, RAS_PAINT_RADIAL */
+  ras_gradient grad;     /* RAS_PAINT_LINEAR, RAS_PAINT_RADIAL */
+  ras_image_paint image; /* RAS_PAINT_IMAGE */
 } ras_paint;
 
 /* Tiles (VisualBrush, ImageBrush): see begin_tile. */
