@@ -72,35 +72,41 @@ void ras_image_drop(ras_image *img);
 /* Premultiplied RGBA of level-0 pixel (x, y) (tests and tools). */
 void ras_image_pixel(const ras_image *img, int x, int y, uint8_t rgba[4]);
 
-/* How an image brush repeats beyond its viewport (XPS TileMode). */
-enum ras_tile_mode {
-  RAS_TILE_NONE = 0,
-  RAS_TILE_TILE = 1,
-  RAS_TILE_FLIPX = 2,
-  RAS_TILE_FLIPY = 3,
-  RAS_TILE_FLIPXY = 4
-};
+/* Image pixels -> viewport space for an ImageBrush: the image's DPI turns
+ * pixels into 1/96-inch units, viewbox (x, y, w, h in those units) is
+ * mapped onto viewport (x, y, w, h in brush space). The brush Transform
+ * and the element's ctm follow on the caller's side. Returns 0, or -1 for
+ * an empty or non-finite viewbox or viewport (nothing to paint). */
+int ras_image_brush_matrix(const ras_image *img, const double viewbox[4],
+                           const double viewport[4], ras_matrix *out);
 
-/* Per-fill sampling state: built once per fill from the brush and its
- * brush-space to device-pixel matrix, then used for every span. */
+/* Tile modes, same values as enum ras_tile_mode in device.h. */
+#define RAS_IMAGE_TILE_NONE 0
+#define RAS_IMAGE_TILE_TILE 1
+#define RAS_IMAGE_TILE_FLIPX 2
+#define RAS_IMAGE_TILE_FLIPY 3
+#define RAS_IMAGE_TILE_FLIPXY 4
+
+/* Per-fill sampling state: built once per fill, then used for every span
+ * of it (read-only, so band threads may share one). */
 typedef struct ras_image_sampler {
   const ras_image *img;
-  ras_matrix inv; /* device pixel -> unit tile space (0..1 over viewport) */
-  double bx, by, bw, bh; /* viewbox in level-0 pixels */
-  int tile;              /* enum ras_tile_mode */
+  ras_matrix inv;        /* device pixel -> level-0 image pixel */
+  double bx, by, bw, bh; /* the tile (or the visible part) in image pixels */
+  int tile;              /* RAS_IMAGE_TILE_* */
   int level;             /* mip level used */
   double lsx, lsy;       /* level-0 pixels -> level pixels */
-  int alpha;             /* brush opacity 0..255 */
-  int ok;                /* 0: nothing to draw (singular, empty viewbox) */
+  int alpha;             /* opacity 0..255 */
+  int ok;                /* 0: nothing to draw (singular, empty) */
 } ras_image_sampler;
 
-/* viewbox: x, y, w, h in 1/96 inch of the image (its DPI is applied here);
- * viewport: x, y, w, h in brush space; to_dev maps brush space to device
- * pixels; opacity 0..1. */
+/* to_dev maps level-0 image pixels to device pixels; tile is the rectangle
+ * (x, y, w, h in image pixels) that is shown and, unless tile_mode is
+ * NONE, repeated; NULL means the whole image. Outside the shown area and
+ * the image the paint is transparent. opacity 0..1. */
 void ras_image_sampler_init(ras_image_sampler *s, const ras_image *img,
-                            const double viewbox[4], const double viewport[4],
-                            int tile_mode, const ras_matrix *to_dev,
-                            float opacity);
+                            const ras_matrix *to_dev, const double tile[4],
+                            int tile_mode, float opacity);
 
 /* Premultiplied RGBA for pixels [x, x+n) of row y (centres), into out
  * (4*n bytes). */

@@ -5,31 +5,44 @@
 
 #include "render/image.h"
 
+int ras_image_brush_matrix(const ras_image *img, const double viewbox[4],
+                           const double viewport[4], ras_matrix *out) {
+  double xs = img->xdpi > 0 ? 96.0 / img->xdpi : 1;
+  double ys = img->ydpi > 0 ? 96.0 / img->ydpi : 1;
+  const double *vb = viewbox, *vp = viewport;
+  if (!(vb[2] > 0 && vb[3] > 0 && vp[2] > 0 && vp[3] > 0))
+    return -1;
+  double sx = vp[2] / vb[2], sy = vp[3] / vb[3];
+  ras_matrix m = {xs * sx,           0, 0, ys * sy, vp[0] - vb[0] * sx,
+                  vp[1] - vb[1] * sy};
+  if (!isfinite(m.a + m.d + m.e + m.f))
+    return -1;
+  *out = m;
+  return 0;
+}
+
 void ras_image_sampler_init(ras_image_sampler *s, const ras_image *img,
-                            const double viewbox[4], const double viewport[4],
-                            int tile_mode, const ras_matrix *to_dev,
-                            float opacity) {
+                            const ras_matrix *to_dev, const double tile[4],
+                            int tile_mode, float opacity) {
   memset(s, 0, sizeof *s);
   s->img = img;
   s->tile = tile_mode;
   if (!img || !img->nlevels)
     return;
-  double xs = img->xdpi > 0 ? img->xdpi / 96.0 : 1;
-  double ys = img->ydpi > 0 ? img->ydpi / 96.0 : 1;
-  s->bx = viewbox[0] * xs;
-  s->by = viewbox[1] * ys;
-  s->bw = viewbox[2] * xs;
-  s->bh = viewbox[3] * ys;
-  if (!(s->bw > 0 && s->bh > 0 && viewport[2] > 0 && viewport[3] > 0))
+  if (tile) {
+    s->bx = tile[0], s->by = tile[1], s->bw = tile[2], s->bh = tile[3];
+  } else {
+    s->bw = img->w, s->bh = img->h;
+    s->tile = RAS_IMAGE_TILE_NONE;
+  }
+  if (!(s->bw > 0 && s->bh > 0 && isfinite(s->bx + s->by + s->bw + s->bh)))
     return;
-  /* Unit tile space (0..1 across the viewport) to device pixels. */
-  ras_matrix u2b = {viewport[2], 0, 0, viewport[3], viewport[0], viewport[1]};
-  ras_matrix u2d = ras_matrix_concat(u2b, *to_dev);
-  if (ras_matrix_invert(&u2d, &s->inv) < 0)
+  if (ras_matrix_invert(to_dev, &s->inv) < 0)
     return;
-  /* Image pixels covered by one device pixel step, along each axis. */
-  double f1 = hypot(s->inv.a * s->bw, s->inv.b * s->bh);
-  double f2 = hypot(s->inv.c * s->bw, s->inv.d * s->bh);
+  /* Image pixels covered by one device pixel step, along each axis; the
+   * larger footprint picks the level so that nothing aliases. */
+  double f1 = hypot(s->inv.a, s->inv.b);
+  double f2 = hypot(s->inv.c, s->inv.d);
   double f = f1 > f2 ? f1 : f2;
   int level = 0;
   while (level + 1 < img->nlevels && f >= 2.0) {
@@ -45,7 +58,8 @@ void ras_image_sampler_init(ras_image_sampler *s, const ras_image *img,
                             s->inv.e + s->inv.f);
 }
 
-/* Folds a tile coordinate into 0..1; returns 0 outside a non-tiled brush. */
+/* Folds a coordinate t (in tile units, 0..1 is the base tile) into the
+ * base tile; returns 0 when it lies outside a non-repeating one. */
 static int fold(double *t, int repeat, int flip) {
   double v = *t;
   if (!repeat)
@@ -87,17 +101,21 @@ void ras_image_sample_span(const ras_image_sampler *s, int x, int y, int n,
     return;
   const ras_image *img = s->img;
   const ras_mip *m = &img->lv[s->level];
-  int rep = s->tile != RAS_TILE_NONE;
-  int flipx = s->tile == RAS_TILE_FLIPX || s->tile == RAS_TILE_FLIPXY;
-  int flipy = s->tile == RAS_TILE_FLIPY || s->tile == RAS_TILE_FLIPXY;
+  int rep = s->tile != RAS_IMAGE_TILE_NONE;
+  int flipx =
+      s->tile == RAS_IMAGE_TILE_FLIPX || s->tile == RAS_IMAGE_TILE_FLIPXY;
+  int flipy =
+      s->tile == RAS_IMAGE_TILE_FLIPY || s->tile == RAS_IMAGE_TILE_FLIPXY;
   double px = x + 0.5, py = y + 0.5;
   for (int i = 0; i < n; i++, px += 1) {
-    double u = s->inv.a * px + s->inv.c * py + s->inv.e;
-    double v = s->inv.b * px + s->inv.d * py + s->inv.f;
+    double ix = s->inv.a * px + s->inv.c * py + s->inv.e;
+    double iy = s->inv.b * px + s->inv.d * py + s->inv.f;
+    double u = (ix - s->bx) / s->bw, v = (iy - s->by) / s->bh;
     if (!fold(&u, rep, flipx) || !fold(&v, rep, flipy))
       continue;
-    double ix = s->bx + u * s->bw, iy = s->by + v * s->bh;
-    /* A viewbox larger than the image shows transparency around it. */
+    ix = s->bx + u * s->bw;
+    iy = s->by + v * s->bh;
+    /* A tile larger than the image shows transparency around it. */
     if (!(ix >= 0 && iy >= 0 && ix < img->w && iy < img->h))
       continue;
     uint8_t *o = out + (size_t)i * 4;
