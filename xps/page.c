@@ -1,0 +1,161 @@
+/* FixedPage interpretation (see page.h): the root element, the walk over
+ * Canvas/Path/Glyphs children, and unwinding on errors. */
+#include "xps/page.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xps/canvas.h"
+#include "xps/resource.h"
+
+struct xps_cframe; /* canvas.c */
+
+int xps_walk(xps_run *r, xps_src *s) {
+  int base = r->nframes;
+  for (;;) {
+    const xps_event *ev;
+    int rc = xps_src_next(s, &ev, r->err);
+    if (rc <= 0)
+      return rc;
+    if (ev->type == XPS_EV_END) {
+      if (r->nframes > base) {
+        if ((rc = xps_canvas_end(r)))
+          return rc;
+        continue;
+      }
+      return 0;
+    }
+    if (!strcmp(ev->name, "Canvas")) {
+      rc = xps_canvas_begin(r, s, ev);
+    } else if (!strcmp(ev->name, "Path")) {
+      xps_arena_mark m = xps_arena_save(&r->arena);
+      xps_node *n;
+      rc = xps_tree_read(s, ev, &r->arena, &n, r->err);
+      if (!rc)
+        rc = xps_path_draw(r, n);
+      xps_arena_release(&r->arena, m);
+    } else if (!strcmp(ev->name, "Glyphs")) {
+      /* Text (issue 7) plugs in here: read the tree, draw it. */
+      rc = xps_src_skip(s, r->err);
+    } else {
+      xps_run_warn(r, ev->line, "unexpected <%s> skipped", ev->name);
+      rc = xps_src_skip(s, r->err);
+    }
+    if (rc)
+      return rc;
+  }
+}
+
+static int page_size(xps_run *r, const xps_event *ev, double *w, double *h) {
+  const char *vw = xps_attr_find(ev->attrs, ev->nattrs, XPS_NS_NONE, "Width");
+  const char *vh = xps_attr_find(ev->attrs, ev->nattrs, XPS_NS_NONE, "Height");
+  if (!vw || !vh || xps_parse_double(vw, w) || xps_parse_double(vh, h) ||
+      !(*w > 0) || !(*h > 0))
+    return xr_errinfo_set(r->err, XR_E_FORMAT, r->part, ev->line, -1,
+                          "FixedPage needs a positive Width and Height");
+  return 0;
+}
+
+/* FixedPage.Resources, the only property element a page has. */
+static int page_props(xps_run *r, xps_src *s) {
+  for (;;) {
+    const xps_event *e;
+    int rc = xps_src_next(s, &e, r->err);
+    if (rc <= 0)
+      return rc;
+    if (e->type != XPS_EV_START || strncmp(e->name, "FixedPage.", 10)) {
+      xps_src_unread(s);
+      return 0;
+    }
+    xps_node *n;
+    if ((rc = xps_tree_read(s, e, &r->arena, &n, r->err)))
+      return rc;
+    if (strcmp(n->name, "FixedPage.Resources")) {
+      xps_run_warn(r, n->line, "unexpected <%s> skipped", n->name);
+      continue;
+    }
+    rc = xps_resources_push(r, n);
+    if (rc && rc != XR_E_SYNTAX)
+      return rc;
+  }
+}
+
+static int run(xps_run *r, xps_src *s) {
+  const xps_event *ev;
+  int rc = xps_src_next(s, &ev, r->err);
+  if (rc < 0)
+    return rc;
+  if (rc == 0 || ev->type != XPS_EV_START || strcmp(ev->name, "FixedPage"))
+    return xr_errinfo_set(r->err, XR_E_FORMAT, r->part, rc ? ev->line : -1, -1,
+                          "the root element is not a FixedPage");
+  if ((rc = page_size(r, ev, &r->page_w, &r->page_h)))
+    return rc;
+  if (r->fns->begin_page &&
+      (rc = r->fns->begin_page(r->dev, r->page_w, r->page_h)))
+    return xr_errinfo_set(r->err, rc, r->part, ev->line, -1,
+                          "device begin_page failed: %s", xr_strerror(rc));
+  if ((rc = page_props(r, s)) || (rc = xps_walk(r, s)))
+    return rc;
+  /* Anything after </FixedPage> is for the XML parser to refuse. */
+  while ((rc = xps_src_next(s, &ev, r->err)) > 0)
+    ;
+  return rc;
+}
+
+int xps_page_run_buffer(xps_pkg *pkg, const char *name, const char *xml,
+                        size_t len, const xps_ctx *ctx,
+                        const ras_device_fns *fns, void *dev, xr_errinfo *err) {
+  xr_errinfo_clear(err);
+  xr_errinfo local;
+  if (!err)
+    err = &local;
+  if (!name)
+    name = "";
+  if (!ctx || !fns || (!xml && len))
+    return xr_errinfo_set(err, XR_E_INVAL, name, -1, -1, "bad arguments");
+  xps_run r;
+  memset(&r, 0, sizeof r);
+  r.ctx = ctx;
+  r.fns = fns;
+  r.dev = dev;
+  r.err = err;
+  r.pkg = pkg;
+  r.part = name;
+  r.ctm = ras_matrix_identity();
+  xps_arena_init(&r.arena);
+  int rc;
+  size_t nest = (size_t)xps_limit(ctx, XR_LIMIT_NESTING);
+  r.frames = calloc(nest ? nest : 1, xps_cframe_size());
+  if (!r.frames)
+    return xr_errinfo_set(err, XR_E_NOMEM, name, -1, -1, "out of memory");
+  xps_mc *mc = NULL;
+  if ((rc = xps_mc_open(xml ? xml : "", len, name, ctx, &mc, err)) == 0) {
+    xps_src s;
+    xps_src_live(&s, mc);
+    rc = run(&r, &s);
+  }
+  /* Unwind open canvases so the device sees balanced clips and groups,
+   * keeping the first error. */
+  while (r.nframes)
+    xps_canvas_end(&r);
+  xps_mc_close(mc);
+  xps_arena_reset(&r.arena);
+  free(r.frames);
+  if (rc > 0)
+    rc = 0;
+  return rc;
+}
+
+int xps_page_run(xps_pkg *pkg, const char *name, const xps_ctx *ctx,
+                 const ras_device_fns *fns, void *dev, xr_errinfo *err) {
+  xps_part *part = NULL;
+  xr_errinfo_clear(err);
+  int rc = xps_pkg_read_part(pkg, name, &part, err);
+  if (rc)
+    return rc;
+  rc = xps_page_run_buffer(pkg, part->name ? part->name : name,
+                           (const char *)part->data, part->size, ctx, fns, dev,
+                           err);
+  xps_part_drop(part);
+  return rc;
+}
