@@ -27,7 +27,7 @@
 #define RAS_BLOCK_ROWS (1 << RAS_BLOCK_SHIFT)
 
 /* Curve flattening tolerance in device pixels. */
-#define RAS_FLAT_TOL 0.2
+#define RAS_FLAT_TOL 0.1
 /* Upper bound on line segments per flattened curve or arc: bounds work for
  * hostile curves whose control points are far outside the page. */
 #define RAS_FLAT_MAX_SEGS 512

@@ -75,8 +75,13 @@ static void arc(stroker *s, pt c, pt u, double sw) {
     n = 1;
   if (n > RAS_FLAT_MAX_SEGS)
     n = RAS_FLAT_MAX_SEGS;
-  for (int i = 1; i <= n; i++)
-    out_line(s, add(c, mul(rot(u, sw * i / n), s->hw)));
+  /* Inner points sit slightly outside the circle so that each chord's
+   * wedge has the sector's area: filled arcs keep their exact area. */
+  double th = fabs(sw) / n;
+  double k = th > 1e-6 ? sqrt(th / sin(th)) : 1;
+  for (int i = 1; i < n; i++)
+    out_line(s, add(c, mul(rot(u, sw * i / n), s->hw * k)));
+  out_line(s, add(c, mul(rot(u, sw), s->hw)));
 }
 
 /* Cap at p for travel direction d: from p + left*hw to p - left*hw. */
@@ -185,6 +190,7 @@ static void stroke_poly(stroker *s, const pt *q, size_t n, int closed, int scap,
       out_move(s, add(Q(0), mul(left(d0), s->hw)));
       for (size_t i = 1; i <= n; i++) {
         pt d1 = dir(Q(i), Q(i + 1));
+        out_line(s, add(Q(i), mul(left(d0), s->hw)));
         join(s, Q(i), d0, d1);
         d0 = d1;
       }
