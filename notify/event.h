@@ -17,17 +17,17 @@ enum ntf_kind {
   NTF_EV_CHANNEL = 16 /* a channel send; data is a heap payload */
 };
 
-struct ntf_channel;
+struct xr_channel;
 
 struct ntf_event {
   uint8_t kind;  /* enum ntf_kind */
   uint8_t level; /* enum xr_level */
   uint16_t flags;
   int32_t page;
-  int32_t arg;            /* copies for PAGE */
-  uint32_t len;           /* bytes in text (no NUL counted), or in data */
-  struct ntf_channel *ch; /* NTF_EV_CHANNEL: holds one reference */
-  void *data;             /* NTF_EV_CHANNEL: owned payload */
+  int32_t arg;           /* copies for PAGE */
+  uint32_t len;          /* bytes in text (no NUL counted), or in data */
+  struct xr_channel *ch; /* NTF_EV_CHANNEL: holds one reference */
+  void *data;            /* NTF_EV_CHANNEL: owned payload */
   char text[XR_NOTIFY_TEXT_MAX + 1];
 };
 

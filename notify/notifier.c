@@ -5,9 +5,11 @@
  * sinks; control calls (adding a sink) take `ctl`, which posters never do. */
 #include "notify/notifier.h"
 
+#include "notify/channel.h"
+#include "notify/user.h"
+
 #include <errno.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,9 +144,26 @@ void xr_notifier_stats(const xr_notifier *n, xr_notify_stats *out) {
   out->progress_replaced =
       atomic_load_explicit(&m->replaced, memory_order_relaxed);
   out->wakeups = atomic_load_explicit(&m->wake.wakeups, memory_order_relaxed);
+  out->listeners_dropped =
+      atomic_load_explicit(&m->listeners_dropped, memory_order_relaxed);
 }
 
 /* ---- the notifier thread ---- */
+
+void ntf_lock(xr_notifier *n) {
+  pthread_mutex_lock(&n->ctl);
+}
+void ntf_unlock(xr_notifier *n) {
+  pthread_mutex_unlock(&n->ctl);
+}
+
+void ntf_kick(xr_notifier *n) {
+  /* relaxed: the fence in ntf_wake_signal orders it before the wake check;
+   * the state it announces is published under ctl, which the thread takes
+   * before looking. */
+  atomic_store_explicit(&n->kick, 1, memory_order_relaxed);
+  ntf_wake_signal(&n->wake);
+}
 
 static void dispatch(xr_notifier *n, const xr_event *ev, int64_t now) {
   for (struct ntf_sink *s = n->sinks; s; s = s->next)
@@ -166,8 +185,7 @@ static void deliver_progress(xr_notifier *n, int64_t now) {
   dispatch(n, &ev, now);
 }
 
-static void deliver_one(xr_notifier *n, const struct ntf_event *e,
-                        int64_t now) {
+static void deliver_one(xr_notifier *n, struct ntf_event *e, int64_t now) {
   xr_event ev = {.kind = e->kind,
                  .level = e->level,
                  .page = e->page,
@@ -181,97 +199,96 @@ static void deliver_one(xr_notifier *n, const struct ntf_event *e,
   case NTF_EV_STATE:
     ev.text = e->text;
     break;
+  case NTF_EV_CHANNEL:
+    ntf_channel_route(n, e->ch, e->data, e->len);
+    e->ch = NULL;
+    e->data = NULL;
+    return;
   default:
     return;
   }
   dispatch(n, &ev, now);
 }
 
-/* Drains what is published now. Returns the number of events delivered. */
-static size_t drain(xr_notifier *n) {
+/* Under ctl: delivers what is published now. */
+static void drain(xr_notifier *n, int64_t now) {
   size_t count = 0;
-  int64_t now = ntf_now_ms();
   struct ntf_event *e;
-  pthread_mutex_lock(&n->ctl);
   deliver_progress(n, now);
   while ((e = ntf_queue_peek(n->q)) != NULL) {
     deliver_one(n, e, now);
     ntf_queue_release(n->q);
     count++;
   }
-  pthread_mutex_unlock(&n->ctl);
   if (count)
     atomic_fetch_add_explicit(&n->delivered, count, memory_order_relaxed);
-  return count;
 }
 
-/* Poll timeout in ms until the earliest sink deadline; -1 for none. */
-static int next_timeout(xr_notifier *n) {
-  int64_t best = -1, now = ntf_now_ms();
-  pthread_mutex_lock(&n->ctl);
+/* Under ctl: runs sink ticks; returns the earliest sink deadline or -1. */
+static int64_t tick_sinks(xr_notifier *n, int64_t now, int final) {
+  int64_t best = -1;
   for (struct ntf_sink *s = n->sinks; s; s = s->next) {
-    int64_t d = s->ops->deadline ? s->ops->deadline(s) : -1;
+    int64_t d;
+    if (s->ops->tick)
+      s->ops->tick(s, now, final);
+    d = s->ops->deadline ? s->ops->deadline(s) : -1;
     if (d >= 0 && (best < 0 || d < best))
       best = d;
   }
-  pthread_mutex_unlock(&n->ctl);
-  if (best < 0)
-    return -1;
-  return best <= now ? 0 : (int)(best - now > 60000 ? 60000 : best - now);
-}
-
-static void tick_sinks(xr_notifier *n, int final) {
-  int64_t now = ntf_now_ms();
-  pthread_mutex_lock(&n->ctl);
-  for (struct ntf_sink *s = n->sinks; s; s = s->next)
-    if (s->ops->tick)
-      s->ops->tick(s, now, final);
-  pthread_mutex_unlock(&n->ctl);
+  return best;
 }
 
 static int has_work(xr_notifier *n) {
   return ntf_queue_peek(n->q) != NULL ||
          (atomic_load_explicit(&n->progress, memory_order_relaxed) &
           PROG_DIRTY) ||
+         atomic_load_explicit(&n->kick, memory_order_relaxed) ||
          atomic_load_explicit(&n->stop, memory_order_acquire);
 }
 
 static void *notifier_main(void *arg) {
   xr_notifier *n = arg;
+  struct pollfd pfd[1 + 1 + NTF_SERVER_MAX_PEERS];
   for (;;) {
-    drain(n);
-    tick_sinks(n, 0);
     /* stop is stored after every post returned (xr_notifier_drop's
-     * contract); acquire pairs with its release, so a drain after seeing
-     * it finds everything already posted. */
-    if (atomic_load_explicit(&n->stop, memory_order_acquire)) {
-      drain(n);
-      tick_sinks(n, 1);
+     * contract); acquire pairs with its release, so the drain below finds
+     * everything already posted. */
+    int stop = atomic_load_explicit(&n->stop, memory_order_acquire);
+    int64_t now = ntf_now_ms(), d1, d2, due;
+    int np = 1, timeout, busy;
+    atomic_store_explicit(&n->kick, 0, memory_order_relaxed);
+    ntf_lock(n);
+    drain(n, now);
+    d1 = ntf_channels_run(n, now, stop);
+    d2 = tick_sinks(n, now, stop);
+    if (!stop && n->server)
+      np += ntf_server_pollfds(n->server, pfd + 1,
+                               (int)(sizeof pfd / sizeof pfd[0]) - 1);
+    ntf_unlock(n);
+    if (stop)
       return NULL;
-    }
+    due = d1 < 0 ? d2 : d2 < 0 ? d1 : d1 < d2 ? d1 : d2;
+    timeout = due < 0             ? -1
+              : due <= now        ? 0
+              : due - now > 60000 ? 60000
+                                  : (int)(due - now);
+    pfd[0] = (struct pollfd){.fd = n->wake.fd, .events = POLLIN};
     ntf_wake_prepare(&n->wake);
-    if (has_work(n)) {
+    busy = has_work(n);
+    if (busy)
       ntf_wake_cancel(&n->wake);
-      continue;
+    /* Never a busy spin: with work pending this only samples the sockets
+     * (timeout 0) and then handles the work; otherwise it sleeps. */
+    if (poll(pfd, (nfds_t)np, busy ? 0 : timeout) > 0 && np > 1) {
+      ntf_lock(n);
+      ntf_server_handle(n->server, pfd + 1, np - 1);
+      ntf_unlock(n);
     }
-    struct pollfd pfd = {.fd = n->wake.fd, .events = POLLIN};
-    int r = poll(&pfd, 1, next_timeout(n));
-    (void)r; /* EINTR or timeout: the loop re-checks everything */
     ntf_wake_done(&n->wake);
   }
 }
 
 /* ---- lifecycle ---- */
-
-static uid_t resolve_uid(const char *user) {
-  struct passwd pw, *res = NULL;
-  char buf[4096];
-  if (!user || !*user)
-    return (uid_t)-1;
-  if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 || !res)
-    return (uid_t)-1;
-  return res->pw_uid;
-}
 
 void xr_notifier_opts_init(xr_notifier_opts *opts) {
   memset(opts, 0, sizeof *opts);
@@ -298,6 +315,12 @@ int xr_notifier_new_opts(const xr_job_info *job, const xr_notifier_opts *opts,
   memset(n, 0, sizeof *n);
   atomic_init(&n->progress, 0);
   atomic_init(&n->stop, 0);
+  atomic_init(&n->kick, 0);
+  atomic_init(&n->lost, 0);
+  atomic_init(&n->lost_errors, 0);
+  atomic_init(&n->replaced, 0);
+  atomic_init(&n->delivered, 0);
+  atomic_init(&n->listeners_dropped, 0);
   n->min_pct = opts ? opts->progress_min_pct : 0;
   n->min_ms = opts ? opts->progress_min_ms : 0;
   n->job_id = job ? job->job_id : 0;
@@ -307,16 +330,24 @@ int xr_notifier_new_opts(const xr_job_info *job, const xr_notifier_opts *opts,
     rc = XR_E_NOMEM;
     goto fail_strings;
   }
-  n->job_uid = resolve_uid(n->user);
+  /* No user named (a command-line run): the job is the caller's. */
+  n->job_uid = n->user ? ntf_user_uid(n->user) : getuid();
   rc = ntf_queue_new(slots, &n->q);
   if (rc < 0)
     goto fail_strings;
   rc = ntf_wake_open(&n->wake);
   if (rc < 0)
     goto fail_wake;
-  if (pthread_mutex_init(&n->ctl, NULL) != 0) {
-    rc = XR_E_NOMEM;
-    goto fail_mutex;
+  {
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+    rc = pthread_mutex_init(&n->ctl, &ma);
+    pthread_mutexattr_destroy(&ma);
+    if (rc != 0) {
+      rc = XR_E_NOMEM;
+      goto fail_mutex;
+    }
   }
   /* The thread takes no signals: they belong to the application. */
   sigfillset(&all);
@@ -348,16 +379,26 @@ fail_strings:
 void xr_notifier_drop(xr_notifier *n) {
   if (!n)
     return;
+  ntf_lock(n);
+  n->stopping = 1; /* no new channels or listeners from callbacks */
+  ntf_unlock(n);
   atomic_store_explicit(&n->stop, 1, memory_order_release);
   /* Wake it whether or not it sleeps: the store above is the work. */
   atomic_store_explicit(&n->wake.sleeping, 1, memory_order_relaxed);
   ntf_wake_signal(&n->wake);
   if (n->thread_started)
     pthread_join(n->thread, NULL);
+  /* The thread is gone: what it owned is ours without locking. Sinks first
+   * (the socket sink unlinks its peers from the listener list). */
   while (n->sinks) {
     struct ntf_sink *s = n->sinks;
     n->sinks = s->next;
     s->ops->drop(s);
+  }
+  while (n->listeners) {
+    struct ntf_listener *l = n->listeners;
+    n->listeners = l->next;
+    ntf_listener_local_free(l);
   }
   pthread_mutex_destroy(&n->ctl);
   ntf_wake_close(&n->wake);
@@ -394,4 +435,24 @@ int xr_notifier_add_callback_sink(xr_notifier *n, xr_event_cb cb, void *ud) {
     return XR_E_INVAL;
   rc = ntf_sink_callback_new(cb, ud, &s);
   return rc < 0 ? rc : add_sink(n, s);
+}
+
+int xr_notifier_add_socket_sink(xr_notifier *n, const char *path) {
+  struct ntf_server *srv;
+  int rc;
+  if (!n)
+    return XR_E_INVAL;
+  ntf_lock(n);
+  if (n->server) {
+    ntf_unlock(n);
+    return XR_E_USAGE; /* one socket per job */
+  }
+  rc = ntf_server_new(n, path, &srv);
+  if (rc == XR_OK) {
+    n->server = srv;
+    add_sink(n, (struct ntf_sink *)srv);
+  }
+  ntf_unlock(n);
+  ntf_kick(n); /* start polling it */
+  return rc;
 }
