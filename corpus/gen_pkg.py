@@ -170,6 +170,87 @@ def main(out):
         f.write(raw_zip(base, dd=True, zip64=True))
     with open(os.path.join(out, "stored-dd.xps"), "wb") as f:
         f.write(raw_zip(base, dd=True, method=0))
+    hostile(out, base)
+    # The same package unpacked into a directory, and a lone page.
+    for name, data in base:
+        path = os.path.join(out, "unpacked", *name.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+    os.makedirs(os.path.join(out, "lone"), exist_ok=True)
+    with open(os.path.join(out, "lone", "page.fpage"), "wb") as f:
+        f.write(xpsgen.page_xml(SQUARE).encode())
+    with open(os.path.join(out, "lone", "res.bin"), "wb") as f:
+        f.write(b"resource beside a lone page")
+
+
+def cd_offset(data):
+    return struct.unpack("<I", data[-6:-2])[0]
+
+
+def hostile(out, base):
+    """Archives that must end in an error naming the entry and offset."""
+    page = "Documents/1/Pages/1.fpage"
+
+    def put(name, data):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+    # A zip bomb: 4 MiB of zeros deflate to about 4 KiB (ratio above 1000).
+    put("bomb.xps", raw_zip(base + [("Resources/zeros.bin",
+                                     b"\0" * (4 << 20))]))
+    # CRC mismatch: the same wrong CRC in the local and central headers.
+    good = raw_zip(base)
+    data = dict(base)[page]
+    crc = struct.pack("<I", zlib.crc32(data) & 0xFFFFFFFF)
+    assert good.count(crc) == 2
+    put("crc.xps", good.replace(crc, struct.pack("<I", (zlib.crc32(data) ^ 1)
+                                                 & 0xFFFFFFFF)))
+    # Local header name disagrees with the central directory.
+    cd = cd_offset(good)
+    put("mismatch.xps", good[:cd] + good[cd:].replace(
+        page.encode(), page.replace("1.fpage", "2.fpage").encode()))
+    # The last entry's local header offset points outside the file.
+    last = good.rfind(b"PK\x01\x02")
+    bad = bytearray(good)
+    bad[last + 42:last + 46] = struct.pack("<I", 0x7FFF0000)
+    put("outside.xps", bytes(bad))
+    # Truncated in the middle of the page's data.
+    at = good.find(page.encode()) + len(page) + 20
+    put("truncated.xps", good[:at])
+    # Overlapping entries: a stored entry whose data is another complete
+    # entry, and a central directory listing both.
+    inner = raw_zip([("Resources/inner.bin", b"inner data" * 10)], method=0)
+    inner_local = inner[:cd_offset(inner)]
+    outer_parts = base + [("Resources/outer.bin", inner_local)]
+    z = raw_zip(outer_parts, method=0)
+    start = z.find(inner_local)
+    assert start > 0
+    icd = inner[cd_offset(inner):inner.find(b"PK\x05\x06")]
+    icd = bytearray(icd)
+    icd[42:46] = struct.pack("<I", start)
+    zcd = cd_offset(z)
+    eocd = z.find(b"PK\x05\x06", zcd)
+    n = len(outer_parts) + 1
+    cd_size = eocd - zcd + len(icd)
+    put("overlap.xps", z[:eocd] + bytes(icd) + struct.pack(
+        "<IHHHHIIH", 0x06054b50, 0, 0, n, n, cd_size, zcd, 0))
+    # Content types with a Default and an Override, an unknown part and an
+    # unknown relationship type, both to be ignored.
+    parts = []
+    for n_, d in base:
+        if n_ == "[Content_Types].xml":
+            d = d.replace(b"</Types>", b'<Override PartName="/Documents/1/'
+                          b'Pages/1.FPAGE" ContentType="application/x-test"/>'
+                          b"</Types>")
+        if n_ == "_rels/.rels":
+            d = d.replace(b"</Relationships>", b'<Relationship Id="R9" '
+                          b'Type="http://example.com/unknown" Target="/x.bin"'
+                          b'/></Relationships>')
+        parts.append((n_, d))
+    parts.append(("x.bin", b"unknown part"))
+    parts.append(("Misc/readme.txt", b"not XPS"))
+    write(out, "ctypes.xps", parts)
 
 
 if __name__ == "__main__":

@@ -68,8 +68,7 @@ int xps_xml_next(xps_xml *x, xr_errinfo *err) {
     if (type != XML_READER_TYPE_ELEMENT)
       continue;
     if (xmlTextReaderDepth(r) >= xps_limit(x->ctx, XR_LIMIT_XML_DEPTH))
-      return xr_errinfo_set(err, XR_E_LIMIT, x->part,
-                            (long)xmlTextReaderGetParserLineNumber(r), -1,
+      return xr_errinfo_set(err, XR_E_LIMIT, x->part, xps_xml_line(x), -1,
                             "elements nested deeper than XML_DEPTH %lld",
                             (long long)xps_limit(x->ctx, XR_LIMIT_XML_DEPTH));
     return 1;
@@ -91,7 +90,10 @@ int xps_xml_depth(xps_xml *x) {
 }
 
 long xps_xml_line(xps_xml *x) {
-  return (long)xmlTextReaderGetParserLineNumber(x->reader);
+  /* The node's own line: the parser may already have read further. */
+  xmlNodePtr node = xmlTextReaderCurrentNode(x->reader);
+  long line = node ? xmlGetLineNo(node) : -1;
+  return line > 0 ? line : (long)xmlTextReaderGetParserLineNumber(x->reader);
 }
 
 char *xps_xml_attr(xps_xml *x, const char *name) {

@@ -437,12 +437,6 @@ static int central_entry(xps_pkg *pkg, stream_impl *s, xr_errinfo *err) {
     return xr_errinfo_set(err, n == XR_E_LIMIT ? XR_E_LIMIT : XR_E_FORMAT, NULL,
                           -1, off, "bad central directory record");
   s->pos += (size_t)n;
-  if (++s->ncentral > s->nseen) {
-    rc = xr_errinfo_set(err, XR_E_FORMAT, ce.name, -1, ce.local_offset,
-                        "central directory lists more entries than the "
-                        "stream held");
-    goto done;
-  }
   const seen *e =
       bsearch(&ce.local_offset, s->seen, s->nseen, sizeof *s->seen, cmp_seen);
   if (!e) {
@@ -451,6 +445,12 @@ static int central_entry(xps_pkg *pkg, stream_impl *s, xr_errinfo *err) {
                         "where the stream has none (overlapping or outside "
                         "the file)",
                         (long long)ce.local_offset);
+    goto done;
+  }
+  if (++s->ncentral > s->nseen) {
+    rc = xr_errinfo_set(err, XR_E_FORMAT, ce.name, -1, ce.local_offset,
+                        "central directory lists more entries than the "
+                        "stream held");
     goto done;
   }
   if (strcmp(e->name, ce.name) != 0 || e->crc != ce.crc || e->size != ce.size ||

@@ -294,6 +294,74 @@ static void test_resolve_uri(void **state) {
   assert_int_equal(xps_resolve_uri("/", "abcd", out, 5), XR_E_LIMIT);
 }
 
+static void test_directory(void **state) {
+  (void)state;
+  char *want, *got;
+  int rc;
+  xr_errinfo err;
+  want = read_page(CORPUS "good.xps", &rc, &err);
+  got = read_page(CORPUS "unpacked", &rc, &err);
+  assert_int_equal(rc, 0);
+  assert_string_equal(got, want);
+  free(want);
+  free(got);
+  int pages;
+  assert_int_equal(open_doc(CORPUS "unpacked/", &err, &pages), 0);
+  assert_int_equal(pages, 1);
+  xps_pkg *pkg = open_ok(CORPUS "unpacked");
+  assert_int_equal(xps_pkg_part_count(pkg), 5);
+  assert_false(xps_pkg_is_lone_page(pkg));
+  xps_pkg_close(pkg);
+}
+
+static void test_lone_page(void **state) {
+  (void)state;
+  xps_pkg *pkg = open_ok(CORPUS "lone/page.fpage");
+  assert_true(xps_pkg_is_lone_page(pkg));
+  assert_string_equal(xps_pkg_lone_page_name(pkg), "/page.fpage");
+  xps_doc *doc = NULL;
+  xr_errinfo err;
+  assert_int_equal(xps_doc_open(pkg, &ctx, &doc, &err), 0);
+  assert_int_equal(xps_doc_page_count(doc), 1);
+  xps_page_ref ref;
+  assert_int_equal(xps_doc_next_page(doc, &ref, &err), 1);
+  assert_string_equal(ref.name, "/page.fpage");
+  assert_int_equal(xps_doc_next_page(doc, &ref, &err), 0);
+  xps_part *p = NULL;
+  assert_int_equal(xps_pkg_read_part(pkg, ref.name, &p, &err), 0);
+  assert_non_null(strstr((char *)p->data, "<FixedPage"));
+  xps_part_drop(p);
+  /* A resource beside the page is found on demand; nothing outside. */
+  char name[256];
+  assert_int_equal(xps_resolve_uri(ref.name, "res.bin", name, sizeof name), 0);
+  assert_int_equal(xps_pkg_read_part(pkg, name, &p, &err), 0);
+  assert_memory_equal(p->data, "resource beside", 15);
+  xps_part_drop(p);
+  assert_int_equal(
+      xps_resolve_uri(ref.name, "../../etc/passwd", name, sizeof name), 0);
+  assert_int_equal(xps_pkg_read_part(pkg, name, &p, &err), XR_E_NOTFOUND);
+  xps_doc_close(doc);
+  xps_pkg_close(pkg);
+}
+
+static void test_content_types(void **state) {
+  (void)state;
+  xps_pkg *pkg = open_ok(CORPUS "ctypes.xps");
+  /* The Override (PartName in another case) beats the Default. */
+  assert_string_equal(xps_pkg_content_type(pkg, "/Documents/1/Pages/1.fpage"),
+                      "application/x-test");
+  assert_string_equal(xps_pkg_content_type(pkg, "/documents/1/fixeddoc.FDOC"),
+                      "application/vnd.ms-package.xps-fixeddocument+xml");
+  assert_null(xps_pkg_content_type(pkg, "/Misc/readme.txt"));
+  assert_null(xps_pkg_content_type(pkg, "/noext"));
+  xps_pkg_close(pkg);
+  /* Unknown parts and relationship types do not stop the document. */
+  xr_errinfo err;
+  int pages;
+  assert_int_equal(open_doc(CORPUS "ctypes.xps", &err, &pages), 0);
+  assert_int_equal(pages, 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_good_xps, setup),
@@ -310,6 +378,9 @@ int main(void) {
       cmocka_unit_test_setup(test_pieces_joined, setup),
       cmocka_unit_test_setup(test_pieces_bad, setup),
       cmocka_unit_test_setup(test_resolve_uri, setup),
+      cmocka_unit_test_setup(test_directory, setup),
+      cmocka_unit_test_setup(test_lone_page, setup),
+      cmocka_unit_test_setup(test_content_types, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,111 @@
+/* Hostile archives through both readers: each ends in an error that names
+ * the entry and its offset, never a crash, hang or leak. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "support_pkg.h"
+#include "xps/pkg.h"
+
+#define CORPUS XR_SOURCE_DIR "/corpus/pkg/"
+
+typedef struct hostile_case {
+  const char *file;
+  int status;
+  const char *part;   /* substring of err.part */
+  const char *needle; /* substring of err.msg */
+} hostile_case;
+
+static void run(const hostile_case *c, int stream) {
+  xps_ctx ctx;
+  xps_ctx_init(&ctx);
+  xr_errinfo err;
+  char path[512];
+  snprintf(path, sizeof path, "%s%s", CORPUS, c->file);
+  int rc = pkgt_read_all(path, stream, &ctx, &err);
+  if (rc != c->status || !strstr(err.part, c->part) ||
+      !strstr(err.msg, c->needle) || err.offset < 0)
+    fail_msg("%s (%s): got %s part \"%s\" offset %lld \"%s\"", c->file,
+             stream ? "stream" : "seekable", xr_err_name(rc), err.part,
+             err.offset, err.msg);
+}
+
+static void test_seekable(void **state) {
+  (void)state;
+  static const hostile_case cases[] = {
+      {"bomb.xps", XR_E_LIMIT, "zeros.bin", "ZIP_RATIO"},
+      {"crc.xps", XR_E_CRC, "/Documents/1/Pages/1.fpage", "CRC"},
+      {"mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
+      {"outside.xps", XR_E_FORMAT, "1.fpage", "outside the file"},
+      {"overlap.xps", XR_E_FORMAT, "inner.bin", "overlaps"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    run(&cases[i], 0);
+}
+
+static void test_stream(void **state) {
+  (void)state;
+  static const hostile_case cases[] = {
+      {"bomb.xps", XR_E_LIMIT, "zeros.bin", "ZIP_RATIO"},
+      {"crc.xps", XR_E_CRC, "Documents/1/Pages/1.fpage", "CRC"},
+      {"mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
+      {"outside.xps", XR_E_FORMAT, "1.fpage", "has none"},
+      {"overlap.xps", XR_E_FORMAT, "inner.bin", "has none"},
+      {"truncated.xps", XR_E_FORMAT, "Documents/1/Pages/1.fpage", "truncated"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    run(&cases[i], 1);
+}
+
+static void test_truncated_seekable(void **state) {
+  (void)state;
+  /* Without its end records a file is not a ZIP to a seekable reader. */
+  hostile_case c = {"truncated.xps", XR_E_FORMAT, "truncated.xps",
+                    "central directory"};
+  xps_ctx ctx;
+  xps_ctx_init(&ctx);
+  xr_errinfo err;
+  assert_int_equal(pkgt_read_all(CORPUS "truncated.xps", 0, &ctx, &err),
+                   c.status);
+  assert_non_null(strstr(err.part, c.part));
+  assert_non_null(strstr(err.msg, c.needle));
+}
+
+static void test_stream_parts_before_damage(void **state) {
+  (void)state;
+  /* A truncated stream still yields the parts that arrived whole. */
+  xps_ctx ctx;
+  xps_ctx_init(&ctx);
+  pid_t pid;
+  int fd = pkgt_pipe_from(CORPUS "truncated.xps", &pid);
+  xps_pkg *pkg = NULL;
+  xr_errinfo err;
+  assert_int_equal(xps_pkg_open_fd(fd, &ctx, &pkg, &err), 0);
+  xps_part *p = NULL;
+  assert_int_equal(xps_pkg_read_part(pkg, "/_rels/.rels", &p, &err), 0);
+  xps_part_drop(p);
+  assert_int_equal(
+      xps_pkg_read_part(pkg, "/Documents/1/Pages/1.fpage", &p, &err),
+      XR_E_FORMAT);
+  assert_null(p);
+  /* The failure sticks: later calls report it rather than reading on. */
+  assert_int_equal(xps_pkg_read_part(pkg, "/nothing", &p, &err), XR_E_FORMAT);
+  assert_non_null(strstr(err.msg, "truncated"));
+  xps_pkg_close(pkg);
+  pkgt_reap(fd, pid);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_seekable),
+      cmocka_unit_test(test_stream),
+      cmocka_unit_test(test_truncated_seekable),
+      cmocka_unit_test(test_stream_parts_before_damage),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
