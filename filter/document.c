@@ -10,6 +10,7 @@
 #include "filter/pages.h"
 #include "render/dl.h"
 #include "xps/doc.h"
+#include "xps/font.h"
 #include "xps/page.h"
 #include "xpsraster/notify.h"
 #include "xpsraster/render.h"
@@ -44,6 +45,7 @@ static int finish_open(xr_doc *doc, const xr_open_opts *opts, xr_doc **out,
                         xr_errinfo_format(err, line, sizeof line));
     }
     xps_pkg_close(doc->pkg);
+    xps_fonts_drop(doc->ctx.fonts);
     free(doc);
     return rc;
   }
@@ -57,6 +59,11 @@ static xr_doc *doc_alloc(const xr_open_opts *opts) {
   if (!doc)
     return NULL;
   xps_ctx_init(&doc->ctx);
+  /* Fonts are loaded once per job and shared by its pages. */
+  if (xps_fonts_new(NULL, &doc->ctx.fonts)) {
+    free(doc);
+    return NULL;
+  }
   if (opts && opts->limits)
     doc->ctx.limits = *opts->limits;
   doc->ntf = opts ? opts->notifier : NULL;
@@ -75,6 +82,7 @@ static int open_failed(xr_doc *doc, int rc, xr_errinfo *err) {
     xr_notify_message(doc->ntf, XR_LEVEL_ERROR,
                       xr_errinfo_format(err, line, sizeof line));
   }
+  xps_fonts_drop(doc->ctx.fonts);
   free(doc);
   return rc;
 }
@@ -130,6 +138,7 @@ void xr_doc_close(xr_doc *doc) {
     return;
   xps_doc_close(doc->doc);
   xps_pkg_close(doc->pkg);
+  xps_fonts_drop(doc->ctx.fonts); /* display lists keep their own refs */
   free(doc);
 }
 
@@ -269,7 +278,7 @@ int xr_doc_render(xr_doc *doc, const xr_render_opts *opts_in,
       if (rc == XR_E_CANCELLED)
         return rc;
       if (err && err->part[0] == '\0')
-        snprintf(err->part, sizeof err->part, "%s", ref.name);
+        snprintf(err->part, sizeof err->part, "%.255s", ref.name);
       report(doc, XR_LEVEL_ERROR, err);
       return rc;
     }

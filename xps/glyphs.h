@@ -52,4 +52,14 @@ void xps_glyph_layout_reset(xps_glyph_layout *l);
 int xps_glyphs_layout(const xps_ctx *ctx, xps_pkg *pkg, const xps_glyphs_in *in,
                       xps_glyph_layout *l, xr_errinfo *err);
 
+struct xps_run;
+struct xps_node;
+
+/* Draws one Glyphs element tree with the page interpreter's effects
+ * (RenderTransform, Clip, Opacity, OpacityMask) and Fill brush. A device
+ * with fill_glyphs gets the run itself when the fill is a solid colour;
+ * otherwise the outlines go through fill_path. Returns 0 (bad markup was
+ * warned and skipped) or a fatal status with r->err filled. */
+int xps_glyphs_draw(struct xps_run *r, const struct xps_node *n);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xps/canvas.h"
+#include "xps/glyphs.h"
 #include "xps/resource.h"
 
 struct xps_cframe; /* canvas.c */
@@ -35,8 +36,12 @@ int xps_walk(xps_run *r, xps_src *s) {
         rc = xps_path_draw(r, n);
       xps_arena_release(&r->arena, m);
     } else if (!strcmp(ev->name, "Glyphs")) {
-      /* Text (issue 7) plugs in here: read the tree, draw it. */
-      rc = xps_src_skip(s, r->err);
+      xps_arena_mark m = xps_arena_save(&r->arena);
+      xps_node *n;
+      rc = xps_tree_read(s, ev, &r->arena, &n, r->err);
+      if (!rc)
+        rc = xps_glyphs_draw(r, n);
+      xps_arena_release(&r->arena, m);
     } else {
       xps_run_warn(r, ev->line, "unexpected <%s> skipped", ev->name);
       rc = xps_src_skip(s, r->err);
