@@ -70,6 +70,7 @@ static size_t compare_file(const char *file) {
   assert_true(xps_pkg_is_stream(strm));
   assert_false(xps_pkg_is_stream(seek));
   size_t n = xps_pkg_part_count(seek);
+  int bad = 0;
   /* Last part first: the stream must pass, and spill, all the others. */
   for (size_t k = 0; k < n; k++) {
     const char *name = xps_pkg_part_name(seek, n - 1 - k);
@@ -87,6 +88,7 @@ static size_t compare_file(const char *file) {
     if (ra != rb)
       fail_msg("%s %s: seekable %d, stream %d (%s)", file, name, ra, rb,
                err.msg);
+    bad |= ra < 0;
     if (ra == 0) {
       assert_int_equal(a->size, b->size);
       assert_memory_equal(a->data, b->data, a->size);
@@ -95,10 +97,12 @@ static size_t compare_file(const char *file) {
     xps_part_drop(a);
     xps_part_drop(b);
   }
-  /* The stream then reads to the end and cross-checks the directory. */
-  if (xps_pkg_drain(strm, &err) != 0)
+  /* The stream then reads to the end and cross-checks the directory; a
+   * damaged part (same error both ways, above) may stop it. */
+  if (xps_pkg_drain(strm, &err) != 0 && !bad)
     fail_msg("%s: drain: %s", file, err.msg);
-  assert_int_equal(xps_pkg_part_count(strm), n);
+  if (!bad)
+    assert_int_equal(xps_pkg_part_count(strm), n);
   xps_pkg_close(strm);
   xps_pkg_close(seek);
   reap(fd, pid);
