@@ -53,7 +53,8 @@ typedef struct st_ent {
   int pop_kind; /* ST_CLIP or ST_GROUP: which call closes it */
   uint32_t idx; /* command index */
   rect saved_clip;
-  rect uni; /* union of the content's bboxes */
+  rect uni;      /* union of the content's bboxes */
+  int from_mask; /* a clip pushed by end_mask */
 } st_ent;
 
 struct ras_dl {
@@ -373,6 +374,20 @@ static int push(ras_dl *dl, int kind, int pop_kind, uint32_t idx) {
   e->idx = idx;
   e->saved_clip = dl->clip;
   e->uni = EMPTY;
+  e->from_mask = 0;
+  return 0;
+}
+
+/* An opaque group may be elided (drawn as its content) unless an opacity
+ * mask applies to it: the mask must multiply the group as a whole, or
+ * overlapping children would each be masked and double-composite. */
+static int mask_applies(const ras_dl *dl) {
+  for (int i = dl->depth - 1; i >= 0; i--) {
+    if (dl->stk[i].kind == ST_GROUP)
+      return 0;
+    if (dl->stk[i].from_mask)
+      return 1;
+  }
   return 0;
 }
 
@@ -459,7 +474,7 @@ static int dl_begin_group(void *dev, float opacity) {
     return rc;
   }
   /* An opaque group composites exactly like its content drawn directly. */
-  if (o == 255)
+  if (o == 255 && !mask_applies(dl))
     return push(dl, ST_ELIDED, ST_GROUP, 0);
   if (dl->depth >= dl->max_depth)
     return XR_E_LIMIT;
@@ -467,7 +482,13 @@ static int dl_begin_group(void *dev, float opacity) {
   int rc = new_cmd(dl, OP_GROUP, &idx);
   if (rc)
     return rc;
-  dl->cmds[idx].opacity = (uint8_t)o;
+  cmd *c = &dl->cmds[idx];
+  c->opacity = (uint8_t)o;
+  /* Until end_group narrows it, the group may cover the whole clip. */
+  c->x0 = dl->clip.x0;
+  c->y0 = dl->clip.y0;
+  c->x1 = dl->clip.x1;
+  c->y1 = dl->clip.y1;
   if ((rc = push(dl, ST_GROUP, ST_GROUP, idx))) {
     dl->ncmd--;
     return rc;
@@ -505,6 +526,11 @@ static int dl_begin_mask(void *dev) {
   int rc = new_cmd(dl, OP_MASK, &idx);
   if (rc)
     return rc;
+  cmd *c = &dl->cmds[idx];
+  c->x0 = dl->clip.x0;
+  c->y0 = dl->clip.y0;
+  c->x1 = dl->clip.x1;
+  c->y1 = dl->clip.y1;
   if ((rc = push(dl, ST_MASK, ST_MASK, idx))) {
     dl->ncmd--;
     return rc;
@@ -543,6 +569,7 @@ static int dl_end_mask(void *dev) {
   /* The entry now acts as the clip the mask pushed. */
   e->kind = ST_CLIP;
   e->pop_kind = ST_CLIP;
+  e->from_mask = 1;
   e->idx = idx;
   e->uni = EMPTY;
   dl->clip = u;

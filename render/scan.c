@@ -102,6 +102,40 @@ static void row_line(ras_scan *s, int r, int32_t xa, int32_t ya, int32_t xb,
 /* Adds edge e over absolute rows [r0, r1). The x of the edge on a row
  * boundary is computed from the edge's own top point, never from a
  * previous row, so it does not depend on where a band starts. */
+/* Aliased edges: a pixel is inside when the winding at its centre is
+ * (top-left rule: a centre exactly on an edge counts as right of it). Each
+ * edge adds a full step of cover at the first pixel whose centre lies at or
+ * right of where it crosses the row's centre line. */
+static void edge_rows_aliased(ras_scan *s, const ras_edge *e, int r0, int r1) {
+  int32_t dir = 1, xt = e->x0, yt = e->y0, xb = e->x1, yb = e->y1;
+  if (yt > yb) {
+    dir = -1;
+    xt = e->x1;
+    yt = e->y1;
+    xb = e->x0;
+    yb = e->y0;
+  }
+  /* Rows whose centre r*256+128 lies in [yt, yb). */
+  int ra = (yt - RAS_FIX_ONE / 2 + RAS_FIX_ONE - 1) >> RAS_FIX_SHIFT;
+  int rb = (yb - RAS_FIX_ONE / 2 - 1) >> RAS_FIX_SHIFT;
+  if (ra < r0)
+    ra = r0;
+  if (rb > r1 - 1)
+    rb = r1 - 1;
+  int64_t dx = (int64_t)xb - xt, dy = (int64_t)yb - yt;
+  for (int r = ra; r <= rb; r++) {
+    int32_t yc = (r << RAS_FIX_SHIFT) + RAS_FIX_ONE / 2;
+    int32_t xc = (int32_t)(xt + dx * (yc - yt) / dy);
+    int32_t c = (xc - RAS_FIX_ONE / 2 + RAS_FIX_ONE - 1) >> RAS_FIX_SHIFT;
+    if (c < 0)
+      c = 0;
+    if (c > s->w)
+      c = s->w;
+    ras_cell *row = s->cells + (size_t)(r - r0) * ((size_t)s->cap + 2);
+    add(s, row, r - r0, c, RAS_FIX_ONE * dir, 0);
+  }
+}
+
 static void edge_rows(ras_scan *s, const ras_edge *e, int r0, int r1) {
   int32_t dir = 1, xt = e->x0, yt = e->y0, xb = e->x1, yb = e->y1;
   if (yt > yb) {
@@ -160,8 +194,12 @@ static inline void emit(ras_span_fn fn, void *ud, int y, int x, int len,
 void ras_scan_fill(ras_scan *s, const ras_edge *e, size_t n, int r0, int r1,
                    int rule, int aliased, int cx0, int cx1, ras_span_fn fn,
                    void *ud) {
-  for (size_t i = 0; i < n; i++)
-    edge_rows(s, e + i, r0, r1);
+  if (aliased)
+    for (size_t i = 0; i < n; i++)
+      edge_rows_aliased(s, e + i, r0, r1);
+  else
+    for (size_t i = 0; i < n; i++)
+      edge_rows(s, e + i, r0, r1);
   int w = s->w;
   if (cx1 > w)
     cx1 = w;

@@ -44,7 +44,8 @@ int ras_scan_reserve(ras_scan *s, int w);
 
 /* Scan-converts edges e[0..n) over rows [r0, r1) (inside one block), for
  * the width set by ras_scan_reserve, emitting spans clipped to columns [cx0,
- * cx1). rule is enum ras_fill_rule; aliased thresholds coverage at one half. */
+ * cx1). rule is enum ras_fill_rule; aliased samples each pixel at its
+ * centre, giving coverage 0 or 255. */
 void ras_scan_fill(ras_scan *s, const ras_edge *e, size_t n, int r0, int r1,
                    int rule, int aliased, int cx0, int cx1, ras_span_fn fn,
                    void *ud);
