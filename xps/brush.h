@@ -20,6 +20,17 @@ typedef struct xps_brush {
   ras_color color;      /* SOLID */
   const xps_node *node; /* gradient or tile brush element */
   xps_rscope *scope;    /* resource scope the node resolves in */
+  ras_matrix transform; /* brush Transform */
+  int relative;         /* MappingMode / ViewportUnits RelativeToBoundingBox */
+  /* gradients: stops clipped to [0, 1] and sorted (in r->arena) */
+  ras_gradient_stop *stops;
+  int nstops;
+  int spread, interp;
+  double pts[6]; /* linear: start, end; radial: centre, origin, rx, ry */
+  /* tiles */
+  double viewbox[4], viewport[4];
+  int tile_mode;
+  const xps_node *visual; /* VisualBrush content */
 } xps_brush;
 
 /* Resolves a brush from an attribute value (colour or {StaticResource})

@@ -45,6 +45,10 @@ size_t xps_cframe_size(void);
 /* Draws one Path element tree. */
 int xps_path_draw(xps_run *r, const xps_node *path);
 
+/* Draws one Canvas, Path or Glyphs tree (a VisualBrush's Visual) with
+ * the current r->ctm and resources. */
+int xps_draw_node(xps_run *r, const xps_node *n);
+
 /* Walks the children of the element whose START was just read, until its
  * END: Canvas, Path and Glyphs elements. */
 int xps_walk(xps_run *r, xps_src *s);

@@ -389,3 +389,98 @@ done:
   xps_arena_release(&r->arena, mark);
   return rc;
 }
+
+typedef struct box {
+  double x0, y0, x1, y1;
+} box;
+
+static void grow(box *b, double x, double y) {
+  if (x < b->x0)
+    b->x0 = x;
+  if (x > b->x1)
+    b->x1 = x;
+  if (y < b->y0)
+    b->y0 = y;
+  if (y > b->y1)
+    b->y1 = y;
+}
+
+/* Adds the interior extrema of one coordinate of a cubic with values
+ * p0..p3, at the parameters where its derivative is zero. */
+static int cubic_roots(double p0, double p1, double p2, double p3,
+                       double t[2]) {
+  double a = -p0 + 3 * p1 - 3 * p2 + p3;
+  double b = 2 * (p0 - 2 * p1 + p2);
+  double c = p1 - p0;
+  int n = 0;
+  if (fabs(a) < 1e-12) {
+    if (fabs(b) > 1e-12)
+      t[n++] = -c / b;
+  } else {
+    double d = b * b - 4 * a * c;
+    if (d >= 0) {
+      double s = sqrt(d);
+      t[n++] = (-b + s) / (2 * a);
+      t[n++] = (-b - s) / (2 * a);
+    }
+  }
+  return n;
+}
+
+static double cubic_at(double p0, double p1, double p2, double p3, double t) {
+  double u = 1 - t;
+  return u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 +
+         t * t * t * p3;
+}
+
+int xps_path_tight_bounds(const ras_path *p, const ras_matrix *m, double *x0,
+                          double *y0, double *x1, double *y1) {
+  if (!p->npts)
+    return -1;
+  box b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+  ras_point prev = {0, 0};
+  size_t k = 0;
+  for (size_t i = 0; i < p->nverbs; i++) {
+    ras_point q[4];
+    int n = p->verbs[i] == RAS_MOVE || p->verbs[i] == RAS_LINE ? 1
+            : p->verbs[i] == RAS_QUAD                          ? 2
+            : p->verbs[i] == RAS_CUBIC                         ? 3
+                                                               : 0;
+    q[0] = prev;
+    for (int j = 0; j < n; j++) {
+      q[j + 1] = p->pts[k++];
+      if (m)
+        ras_matrix_apply(m, q[j + 1].x, q[j + 1].y, &q[j + 1].x, &q[j + 1].y);
+    }
+    if (!n)
+      continue;
+    grow(&b, q[n].x, q[n].y);
+    if (n == 2) {
+      /* Quadratic as a cubic with the same extrema. */
+      ras_point c1 = {q[0].x + 2.0 / 3 * (q[1].x - q[0].x),
+                      q[0].y + 2.0 / 3 * (q[1].y - q[0].y)};
+      ras_point c2 = {q[2].x + 2.0 / 3 * (q[1].x - q[2].x),
+                      q[2].y + 2.0 / 3 * (q[1].y - q[2].y)};
+      q[3] = q[2];
+      q[1] = c1;
+      q[2] = c2;
+      n = 3;
+    }
+    if (n == 3) {
+      double t[2];
+      int c = cubic_roots(q[0].x, q[1].x, q[2].x, q[3].x, t);
+      for (int j = 0; j < c; j++)
+        if (t[j] > 0 && t[j] < 1)
+          grow(&b, cubic_at(q[0].x, q[1].x, q[2].x, q[3].x, t[j]),
+               cubic_at(q[0].y, q[1].y, q[2].y, q[3].y, t[j]));
+      c = cubic_roots(q[0].y, q[1].y, q[2].y, q[3].y, t);
+      for (int j = 0; j < c; j++)
+        if (t[j] > 0 && t[j] < 1)
+          grow(&b, cubic_at(q[0].x, q[1].x, q[2].x, q[3].x, t[j]),
+               cubic_at(q[0].y, q[1].y, q[2].y, q[3].y, t[j]));
+    }
+    prev = q[n];
+  }
+  *x0 = b.x0, *y0 = b.y0, *x1 = b.x1, *y1 = b.y1;
+  return 0;
+}

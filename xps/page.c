@@ -11,6 +11,33 @@
 
 struct xps_cframe; /* canvas.c */
 
+/* One child element whose START ev was just read. */
+static int dispatch(xps_run *r, xps_src *s, const xps_event *ev) {
+  int rc;
+  if (!strcmp(ev->name, "Canvas"))
+    return xps_canvas_begin(r, s, ev);
+  if (!strcmp(ev->name, "Path")) {
+    xps_arena_mark m = xps_arena_save(&r->arena);
+    xps_node *n;
+    rc = xps_tree_read(s, ev, &r->arena, &n, r->err);
+    if (!rc)
+      rc = xps_path_draw(r, n);
+    xps_arena_release(&r->arena, m);
+    return rc;
+  }
+  if (!strcmp(ev->name, "Glyphs")) {
+    xps_arena_mark m = xps_arena_save(&r->arena);
+    xps_node *n;
+    rc = xps_tree_read(s, ev, &r->arena, &n, r->err);
+    if (!rc)
+      rc = xps_glyphs_draw(r, n);
+    xps_arena_release(&r->arena, m);
+    return rc;
+  }
+  xps_run_warn(r, ev->line, "unexpected <%s> skipped", ev->name);
+  return xps_src_skip(s, r->err);
+}
+
 int xps_walk(xps_run *r, xps_src *s) {
   int base = r->nframes;
   for (;;) {
@@ -26,29 +53,29 @@ int xps_walk(xps_run *r, xps_src *s) {
       }
       return 0;
     }
-    if (!strcmp(ev->name, "Canvas")) {
-      rc = xps_canvas_begin(r, s, ev);
-    } else if (!strcmp(ev->name, "Path")) {
-      xps_arena_mark m = xps_arena_save(&r->arena);
-      xps_node *n;
-      rc = xps_tree_read(s, ev, &r->arena, &n, r->err);
-      if (!rc)
-        rc = xps_path_draw(r, n);
-      xps_arena_release(&r->arena, m);
-    } else if (!strcmp(ev->name, "Glyphs")) {
-      xps_arena_mark m = xps_arena_save(&r->arena);
-      xps_node *n;
-      rc = xps_tree_read(s, ev, &r->arena, &n, r->err);
-      if (!rc)
-        rc = xps_glyphs_draw(r, n);
-      xps_arena_release(&r->arena, m);
-    } else {
-      xps_run_warn(r, ev->line, "unexpected <%s> skipped", ev->name);
-      rc = xps_src_skip(s, r->err);
-    }
-    if (rc)
+    if ((rc = dispatch(r, s, ev)))
       return rc;
   }
+}
+
+int xps_draw_node(xps_run *r, const xps_node *n) {
+  xps_src s;
+  const xps_event *ev;
+  int base = r->nframes;
+  xps_src_replay(&s, n);
+  int rc = xps_src_next(&s, &ev, r->err);
+  if (rc <= 0)
+    return rc;
+  rc = dispatch(r, &s, ev);
+  /* A Canvas stays open until its END: walk its content. */
+  if (!rc && r->nframes > base)
+    rc = xps_walk(r, &s);
+  while (r->nframes > base) {
+    int k = xps_canvas_end(r);
+    if (!rc)
+      rc = k;
+  }
+  return rc;
 }
 
 static int page_size(xps_run *r, const xps_event *ev, double *w, double *h) {

@@ -16,7 +16,6 @@ int xps_page_run(xps_pkg *pkg, const char *name, const xps_ctx *ctx,
 /* Same, for page markup already in memory (tests, lone pages). */
 int xps_page_run_buffer(xps_pkg *pkg, const char *name, const char *xml,
                         size_t len, const xps_ctx *ctx,
-                        const ras_device_fns *fns, void *dev,
-                        xr_errinfo *err);
+                        const ras_device_fns *fns, void *dev, xr_errinfo *err);
 
 #endif
