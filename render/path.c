@@ -55,7 +55,9 @@ static int reserve(ras_path *p, size_t n) {
   return 0;
 }
 
-static int finite2(double x, double y) { return isfinite(x) && isfinite(y); }
+static int finite2(double x, double y) {
+  return isfinite(x) && isfinite(y);
+}
 
 int ras_path_move(ras_path *p, double x, double y) {
   if (!finite2(x, y))

@@ -76,3 +76,68 @@ double t_ink(const uint8_t *img, size_t stride, int w, int h) {
       s += 255 - img[(size_t)y * stride + (size_t)x];
   return s;
 }
+
+/* A busy page: curves, strokes, rules, overlaps, edges off the page. */
+ras_dl *t_busy_page(double dpi) {
+  ras_dl *dl = t_dl(dpi, 200, 150);
+  ras_path p;
+  ras_path_init(&p, 0);
+  for (int i = 0; i < 12; i++) {
+    ras_path_clear(&p);
+    t_star(&p, 15 + i * 17.3, 20 + (i % 5) * 27.1, 12 + i);
+    t_fill(dl, &p, i & 1,
+           t_solid(i / 12.0f, 1 - i / 12.0f, (i % 3) / 2.0f,
+                   0.4f + (i % 4) / 5.0f));
+  }
+  ras_path_clear(&p);
+  assert_int_equal(ras_path_move(&p, -20, 75), 0);
+  assert_int_equal(ras_path_cubic(&p, 50, -40, 150, 190, 230, 60), 0);
+  assert_int_equal(ras_path_quad(&p, 100, 160, -10, 140), 0);
+  assert_int_equal(ras_path_close(&p), 0);
+  t_fill(dl, &p, RAS_EVENODD, t_solid(0.1f, 0.2f, 0.7f, 0.6f));
+  ras_stroke s = {.width = 3,
+                  .start_cap = RAS_CAP_ROUND,
+                  .end_cap = RAS_CAP_TRIANGLE,
+                  .join = RAS_JOIN_ROUND,
+                  .miter_limit = 10};
+  ras_matrix m = ras_matrix_identity();
+  ras_paint paint = t_solid(0, 0.5f, 0, 0.8f);
+  assert_int_equal(ras_dl_device.stroke_path(dl, &p, &m, &s, &paint), 0);
+  /* A clipped half-transparent group with overlapping children, an opacity
+   * mask, a dashed aliased stroke. */
+  ras_path_clear(&p);
+  t_star(&p, 100, 75, 60);
+  assert_int_equal(ras_dl_device.push_clip(dl, &p, &m, RAS_EVENODD), 0);
+  assert_int_equal(ras_dl_device.begin_group(dl, 0.6f), 0);
+  ras_path_clear(&p);
+  t_rect(&p, 40.3, 30.7, 80, 60);
+  t_fill(dl, &p, RAS_NONZERO, t_solid(0.9f, 0.1f, 0.1f, 1));
+  ras_path_clear(&p);
+  t_rect(&p, 90.5, 60.25, 80, 60);
+  t_fill(dl, &p, RAS_NONZERO, t_solid(0.1f, 0.1f, 0.9f, 0.7f));
+  assert_int_equal(ras_dl_device.end_group(dl), 0);
+  assert_int_equal(ras_dl_device.pop_clip(dl), 0);
+  assert_int_equal(ras_dl_device.begin_mask(dl), 0);
+  ras_path_clear(&p);
+  t_star(&p, 160, 110, 35);
+  t_fill(dl, &p, RAS_NONZERO, t_solid(0, 0, 0, 0.5f));
+  assert_int_equal(ras_dl_device.end_mask(dl), 0);
+  assert_int_equal(ras_dl_device.begin_group(dl, 1), 0);
+  ras_path_clear(&p);
+  t_rect(&p, 120, 70, 80, 80);
+  t_fill(dl, &p, RAS_NONZERO, t_solid(0.2f, 0.6f, 0.2f, 1));
+  assert_int_equal(ras_dl_device.end_group(dl), 0);
+  assert_int_equal(ras_dl_device.pop_clip(dl), 0);
+  assert_int_equal(ras_dl_device.set_aliased(dl, 1), 0);
+  double dash[] = {3, 1.5};
+  s.dashes = dash;
+  s.ndashes = 2;
+  s.dash_cap = RAS_CAP_SQUARE;
+  s.width = 1.5;
+  ras_path_clear(&p);
+  t_star(&p, 60, 100, 45);
+  assert_int_equal(ras_dl_device.stroke_path(dl, &p, &m, &s, &paint), 0);
+  assert_int_equal(ras_dl_device.set_aliased(dl, 0), 0);
+  ras_path_reset(&p);
+  return dl;
+}

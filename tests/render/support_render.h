@@ -19,6 +19,9 @@ void t_star(ras_path *p, double cx, double cy, double r);
 void t_fill(ras_dl *dl, const ras_path *p, int rule, ras_paint paint);
 /* Renders the whole page in bands of band_h rows; caller frees. */
 uint8_t *t_render(const ras_dl *dl, int format, int band_h, size_t *stride);
+/* A page using every feature: curves, strokes, dashes, both rules,
+ * clips, groups, masks, aliased edges, edges off the page. */
+ras_dl *t_busy_page(double dpi);
 /* Pixel helpers for gray8 and rgb8 pages. */
 int t_gray(const uint8_t *img, size_t stride, int x, int y);
 /* Sum of (255 - v) over a gray image: total "ink". */

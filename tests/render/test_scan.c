@@ -234,41 +234,11 @@ static void rgb_and_alpha(void **state) {
   ras_dl_drop(dl);
 }
 
-/* A busy page: curves, strokes, rules, overlaps, edges off the page. */
-static ras_dl *busy_page(double dpi) {
-  ras_dl *dl = t_dl(dpi, 200, 150);
-  ras_path p;
-  ras_path_init(&p, 0);
-  for (int i = 0; i < 12; i++) {
-    ras_path_clear(&p);
-    t_star(&p, 15 + i * 17.3, 20 + (i % 5) * 27.1, 12 + i);
-    t_fill(dl, &p, i & 1,
-           t_solid(i / 12.0f, 1 - i / 12.0f, (i % 3) / 2.0f,
-                   0.4f + (i % 4) / 5.0f));
-  }
-  ras_path_clear(&p);
-  assert_int_equal(ras_path_move(&p, -20, 75), 0);
-  assert_int_equal(ras_path_cubic(&p, 50, -40, 150, 190, 230, 60), 0);
-  assert_int_equal(ras_path_quad(&p, 100, 160, -10, 140), 0);
-  assert_int_equal(ras_path_close(&p), 0);
-  t_fill(dl, &p, RAS_EVENODD, t_solid(0.1f, 0.2f, 0.7f, 0.6f));
-  ras_stroke s = {.width = 3,
-                  .start_cap = RAS_CAP_ROUND,
-                  .end_cap = RAS_CAP_TRIANGLE,
-                  .join = RAS_JOIN_ROUND,
-                  .miter_limit = 10};
-  ras_matrix m = ras_matrix_identity();
-  ras_paint paint = t_solid(0, 0.5f, 0, 0.8f);
-  assert_int_equal(ras_dl_device.stroke_path(dl, &p, &m, &s, &paint), 0);
-  ras_path_reset(&p);
-  return dl;
-}
-
 static void band_invariance(void **state) {
   (void)state;
   const int fmts[] = {RAS_GRAY8, RAS_RGB8, RAS_CMYK8, RAS_MONO1};
   for (int dpi = 96; dpi <= 150; dpi += 54) {
-    ras_dl *dl = busy_page(dpi);
+    ras_dl *dl = t_busy_page(dpi);
     int w, h;
     ras_dl_size(dl, &w, &h);
     for (int f = 0; f < 4; f++) {
