@@ -131,6 +131,14 @@ int ras_image_decode_jxr(const uint8_t *data, size_t len, const xr_limits *lim,
   ERR e = fc ? fc->Copy(fc, &r, buf, (U32)stride)
              : dec->Copy(dec, &r, buf, (U32)stride);
   if (e < 0) {
+    /* jxrlib ends its decoding context only after a complete decode; a
+     * failed one leaves it to us. With planar alpha we cannot tell whether
+     * the colour context already ended (its pointer is not cleared), so we
+     * leave that rare case alone rather than risk a double free. */
+    if (!dec->WMP.bHasAlpha && dec->WMP.ctxSC) {
+      ImageStrDecTerm(dec->WMP.ctxSC);
+      dec->WMP.ctxSC = NULL;
+    }
     why = "corrupt or truncated image data";
     goto fail;
   }

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 #include <jpeglib.h>
+#include <lcms2.h>
 #include <png.h>
 #include <tiffio.h>
 #include <zlib.h>
@@ -99,9 +100,14 @@ static buf make_png(const png_case *k) {
     png_set_pHYs(p, info, (png_uint_32)k->phys, (png_uint_32)k->phys,
                  PNG_RESOLUTION_METER);
   if (k->iccp) {
-    static uint8_t fake[200];
-    memset(fake, 7, sizeof fake);
-    png_set_iCCP(p, info, "x", 0, fake, sizeof fake);
+    cmsHPROFILE sp = cmsCreate_sRGBProfile();
+    cmsUInt32Number n = 0;
+    cmsSaveProfileToMem(sp, NULL, &n);
+    uint8_t *icc = malloc(n);
+    cmsSaveProfileToMem(sp, icc, &n);
+    cmsCloseProfile(sp);
+    png_set_iCCP(p, info, "sRGB", 0, icc, n);
+    free(icc);
   }
   png_write_info(p, info);
   int ch = png_get_channels(p, info);
@@ -238,9 +244,9 @@ static void test_png_dpi_and_icc(void **st) {
   assert_int_equal(ras_image_decode(b.d, b.n, &lim, &img, NULL), 0);
   assert_true(img->xdpi > 299.9 && img->xdpi < 300.1);
   assert_true(img->ydpi > 299.9 && img->ydpi < 300.1);
-  assert_int_equal(img->icc_len, 200);
-  assert_int_equal(img->icc[0], 7);
-  /* The fake profile is rejected by lcms2 ... without cms it just warns. */
+  assert_true(img->icc_len > 128);
+  assert_true(memcmp(img->icc + 36, "acsp", 4) == 0);
+  /* Without colour management the profile cannot be honoured: warned. */
   int warned = 0;
   assert_int_equal(ras_image_prepare(img, NULL, NULL, 0, &warned), 0);
   assert_int_equal(warned, 1);
@@ -372,7 +378,7 @@ static buf make_jpeg(int w, int h, int nc, J_COLOR_SPACE in, int adobe,
     for (int x = 0; x < w; x++)
       for (int c = 0; c < nc; c++) {
         /* Smooth ramps survive JPEG at high quality. */
-        uint8_t v = (uint8_t)((x * 255 / (w - 1) + c * 60 + y) & 255);
+        uint8_t v = (uint8_t)(x * 120 / (w - 1) + c * 30 + y);
         if (c == 3)
           v = (uint8_t)(y * 100 / h);
         row[x * nc + c] = invert ? (uint8_t)(255 - v) : v;
@@ -390,7 +396,7 @@ static buf make_jpeg(int w, int h, int nc, J_COLOR_SPACE in, int adobe,
 static uint8_t jpeg_expect(int x, int y, int c, int w, int h) {
   if (c == 3)
     return (uint8_t)(y * 100 / h);
-  return (uint8_t)((x * 255 / (w - 1) + c * 60 + y) & 255);
+  return (uint8_t)(x * 120 / (w - 1) + c * 30 + y);
 }
 
 static void check_jpeg_native(const buf *b, int w, int h, int n, int tol) {
@@ -403,17 +409,15 @@ static void check_jpeg_native(const buf *b, int w, int h, int n, int tol) {
     fail_msg("%s", err.msg);
   assert_int_equal(img->n, n);
   assert_int_equal(img->alpha, 0);
-  assert_true(img->xdpi == 150 && img->ydpi == 75);
+  /* libjpeg writes no JFIF header (so no density) for CMYK. */
+  if (n != 4)
+    assert_true(img->xdpi == 150 && img->ydpi == 75);
   long bad = 0;
   for (int y = 0; y < h; y++)
     for (int x = 2; x < w - 2; x++)
       for (int c = 0; c < n; c++) {
         int e = jpeg_expect(x, y, c, w, h);
         int g = img->px[(size_t)y * img->stride + (size_t)x * n + c];
-        /* Skip the wrap-around edge of the ramp (JPEG rings there). */
-        if (c < 3 && (((x * 255 / (w - 1) + c * 60 + y) & 255) < 8 ||
-                      ((x * 255 / (w - 1) + c * 60 + y) & 255) > 247))
-          continue;
         if (abs(e - g) > tol)
           bad++;
       }
