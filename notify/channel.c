@@ -401,7 +401,7 @@ int ntf_channel_reply(xr_notifier *n, struct ntf_listener *l, uint64_t id,
   struct xr_channel *ch;
   int rc;
   for (ch = n->channels; ch; ch = ch->next)
-    if (ch->id == id && ch->state != NTF_CH_CLOSED)
+    if (ch->id == id)
       break;
   /* A listener that could never have seen the channel learns nothing about
    * it, not even that it exists. */

@@ -165,8 +165,12 @@ void ntf_kick(xr_notifier *n) {
   ntf_wake_signal(&n->wake);
 }
 
+#define FIRST_SINK(n) atomic_load_explicit(&(n)->sinks, memory_order_acquire)
+#define NEXT_SINK(s) atomic_load_explicit(&(s)->next, memory_order_acquire)
+
+/* No lock: see sink.h. */
 static void dispatch(xr_notifier *n, const xr_event *ev, int64_t now) {
-  for (struct ntf_sink *s = n->sinks; s; s = s->next)
+  for (struct ntf_sink *s = FIRST_SINK(n); s; s = NEXT_SINK(s))
     s->ops->event(s, ev, now);
 }
 
@@ -200,7 +204,9 @@ static void deliver_one(xr_notifier *n, struct ntf_event *e, int64_t now) {
     ev.text = e->text;
     break;
   case NTF_EV_CHANNEL:
+    ntf_lock(n);
     ntf_channel_route(n, e->ch, e->data, e->len);
+    ntf_unlock(n);
     e->ch = NULL;
     e->data = NULL;
     return;
@@ -210,7 +216,7 @@ static void deliver_one(xr_notifier *n, struct ntf_event *e, int64_t now) {
   dispatch(n, &ev, now);
 }
 
-/* Under ctl: delivers what is published now. */
+/* Delivers what is published now; takes ctl only for channel sends. */
 static void drain(xr_notifier *n, int64_t now) {
   size_t count = 0;
   struct ntf_event *e;
@@ -224,10 +230,10 @@ static void drain(xr_notifier *n, int64_t now) {
     atomic_fetch_add_explicit(&n->delivered, count, memory_order_relaxed);
 }
 
-/* Under ctl: runs sink ticks; returns the earliest sink deadline or -1. */
+/* Runs sink ticks; returns the earliest sink deadline or -1. */
 static int64_t tick_sinks(xr_notifier *n, int64_t now, int final) {
   int64_t best = -1;
-  for (struct ntf_sink *s = n->sinks; s; s = s->next) {
+  for (struct ntf_sink *s = FIRST_SINK(n); s; s = NEXT_SINK(s)) {
     int64_t d;
     if (s->ops->tick)
       s->ops->tick(s, now, final);
@@ -257,14 +263,14 @@ static void *notifier_main(void *arg) {
     int64_t now = ntf_now_ms(), d1, d2, due;
     int np = 1, timeout, busy;
     atomic_store_explicit(&n->kick, 0, memory_order_relaxed);
-    ntf_lock(n);
     drain(n, now);
+    ntf_lock(n);
     d1 = ntf_channels_run(n, now, stop);
-    d2 = tick_sinks(n, now, stop);
     if (!stop && n->server)
       np += ntf_server_pollfds(n->server, pfd + 1,
                                (int)(sizeof pfd / sizeof pfd[0]) - 1);
     ntf_unlock(n);
+    d2 = tick_sinks(n, now, stop);
     if (stop)
       return NULL;
     due = d1 < 0 ? d2 : d2 < 0 ? d1 : d1 < d2 ? d1 : d2;
@@ -316,6 +322,7 @@ int xr_notifier_new_opts(const xr_job_info *job, const xr_notifier_opts *opts,
   atomic_init(&n->progress, 0);
   atomic_init(&n->stop, 0);
   atomic_init(&n->kick, 0);
+  atomic_init(&n->sinks, NULL);
   atomic_init(&n->lost, 0);
   atomic_init(&n->lost_errors, 0);
   atomic_init(&n->replaced, 0);
@@ -390,9 +397,8 @@ void xr_notifier_drop(xr_notifier *n) {
     pthread_join(n->thread, NULL);
   /* The thread is gone: what it owned is ours without locking. Sinks first
    * (the socket sink unlinks its peers from the listener list). */
-  while (n->sinks) {
-    struct ntf_sink *s = n->sinks;
-    n->sinks = s->next;
+  for (struct ntf_sink *s = FIRST_SINK(n), *next; s; s = next) {
+    next = NEXT_SINK(s);
     s->ops->drop(s);
   }
   while (n->listeners) {
@@ -410,12 +416,17 @@ void xr_notifier_drop(xr_notifier *n) {
 }
 
 static int add_sink(xr_notifier *n, struct ntf_sink *s) {
-  struct ntf_sink **p;
-  pthread_mutex_lock(&n->ctl);
-  for (p = &n->sinks; *p; p = &(*p)->next)
+  struct ntf_sink *_Atomic *p;
+  atomic_init(&s->next, NULL);
+  ntf_lock(n); /* serialises appenders */
+  for (p = &n->sinks; atomic_load_explicit(p, memory_order_relaxed);
+       p = &atomic_load_explicit(p, memory_order_relaxed)->next)
     ;
-  *p = s; /* appended: sinks see events in registration order */
-  pthread_mutex_unlock(&n->ctl);
+  /* release: the sink's fields happen before the notifier thread, reading
+   * the pointer with acquire, calls it. Appended, so sinks see events in
+   * registration order. */
+  atomic_store_explicit(p, s, memory_order_release);
+  ntf_unlock(n);
   return XR_OK;
 }
 

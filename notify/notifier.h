@@ -26,7 +26,7 @@ struct xr_notifier {
    * never by posters. Recursive, so that callbacks run by the notifier
    * thread under it may call channel and listener functions. */
   pthread_mutex_t ctl;
-  struct ntf_sink *sinks;
+  struct ntf_sink *_Atomic sinks; /* see sink.h */
   struct ntf_listener *listeners;
   struct xr_channel *channels;
   uint64_t next_channel_id, next_listener_id;

@@ -187,9 +187,12 @@ static void srv_event(struct ntf_sink *s, const xr_event *ev, int64_t now) {
                           .ptype = XR_NOTIFY_TYPE_XPSRASTER,
                           .payload = (const uint8_t *)buf,
                           .len = len};
+    /* Sinks run without ctl; dropping a peer touches channels. */
+    ntf_lock(n);
     for (int i = 0; i < srv->nconns; i++)
       if (peer_gets_job(n, srv->conns[i]))
         queue_frame(srv->conns[i], &f);
+    ntf_unlock(n);
   }
 out:
   free(m);

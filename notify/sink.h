@@ -5,6 +5,7 @@
 #ifndef NTF_SINK_H
 #define NTF_SINK_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "xpsraster/notify.h"
@@ -23,9 +24,13 @@ struct ntf_sink_ops {
   void (*drop)(struct ntf_sink *s);
 };
 
+/* Sinks form an append-only list: appended under ctl with a release
+ * store, walked by the notifier thread with acquire loads and no lock, so
+ * a slow callback sink never holds up channel calls. Freed only after the
+ * notifier thread has stopped. */
 struct ntf_sink {
   const struct ntf_sink_ops *ops;
-  struct ntf_sink *next;
+  struct ntf_sink *_Atomic next;
 };
 
 /* Constructors; each returns 0 or < 0 and sets *out. */
