@@ -500,16 +500,16 @@ static int on_start(xps_mc *r, xps_event *ev, xr_errinfo *err) {
   }
 
   if (mode == M_EMIT) {
-    /* The element's own mc:Ignorable governs its attributes. */
-    frame tmp = {0};
+    /* The element's own mc:Ignorable governs its attributes: collect them
+     * with its scope on top of the stack, without letting it own sc. */
     if (sc) {
-      if ((rc = push(r, M_EMIT, sc)) < 0) {
+      if (push(r, M_EMIT, NULL)) {
         scope_free(sc);
         return fail(r, err, XR_E_NOMEM, line, "%s", "out of memory");
       }
+      r->st[r->depth - 1].sc = sc;
       rc = collect_attrs(r, err, line, ev);
-      tmp = r->st[--r->depth]; /* re-pushed below */
-      (void)tmp;
+      r->depth--;
     } else {
       rc = collect_attrs(r, err, line, ev);
     }
