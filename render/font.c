@@ -12,6 +12,7 @@
 #include FT_FREETYPE_H
 #include FT_FONT_FORMATS_H
 #include FT_OUTLINE_H
+#include FT_TRUETYPE_TABLES_H
 
 #include "xpsraster/error.h"
 
@@ -212,8 +213,17 @@ int ras_font_metrics(ras_font *f, uint32_t gid, ras_glyph_metrics *m) {
        * bearing from vmtx. */
       m->top_y = (gm->horiBearingY + gm->vertBearingY) / f->upem;
     } else {
-      m->vadvance = (face->ascender - face->descender) / f->upem;
-      m->top_y = face->ascender / f->upem;
+      /* No vmtx: XPS takes the OS/2 typographic ascender (and the
+       * ascender-to-descender height as the advance); hhea otherwise. */
+      TT_OS2 *os2 = FT_Get_Sfnt_Table(face, FT_SFNT_OS2);
+      double asc = face->ascender, desc = face->descender;
+      if (os2 && os2->version != 0xFFFFu &&
+          os2->sTypoAscender > os2->sTypoDescender) {
+        asc = os2->sTypoAscender;
+        desc = os2->sTypoDescender;
+      }
+      m->vadvance = (asc - desc) / f->upem;
+      m->top_y = asc / f->upem;
     }
     if (!isfinite(m->vadvance) || m->vadvance <= 0)
       m->vadvance = 1;
