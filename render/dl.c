@@ -17,6 +17,8 @@
 
 #include "render/comp.h"
 #include "render/edges.h"
+#include "render/image.h"
+#include "render/paint.h"
 #include "render/scan.h"
 #include "render/stroke.h"
 #include "xpsraster/error.h"
@@ -38,6 +40,7 @@ typedef struct cmd {
   uint8_t rgb[3], gray, alpha;
   int32_t x0, y0, x1, y1; /* device bbox, exclusive ends */
   uint32_t end;           /* matching end for CLIP, GROUP, MASK, ENDMASK */
+  uint32_t paint;         /* FILL: 0 solid, else dl->paints[paint - 1] */
   size_t eoff;            /* first edge in dl->edges */
   size_t ioff;            /* block index in dl->bidx */
 } cmd;
@@ -45,6 +48,14 @@ typedef struct cmd {
 typedef struct rect {
   int32_t x0, y0, x1, y1;
 } rect;
+
+/* A non-solid paint, prepared at record time and shared by the bands. */
+typedef struct dl_paint {
+  int kind;
+  ras_shader *sh;         /* gradients */
+  ras_image *img;         /* images: a reference */
+  ras_image_sampler samp; /* images */
+} dl_paint;
 
 /* Recording stack entry. */
 enum { ST_CLIP, ST_GROUP, ST_MASK, ST_ELIDED, ST_DROPPED };
@@ -67,6 +78,8 @@ struct ras_dl {
   size_t nedge, capedge;
   uint32_t *bidx;
   size_t nbidx, capbidx;
+  dl_paint *paints;
+  size_t npaints, cappaints;
   size_t bytes, max_bytes;
   ras_edgebuf eb;
   int aliased;
@@ -111,6 +124,11 @@ void ras_dl_drop(ras_dl *dl) {
   free(dl->cmds);
   free(dl->edges);
   free(dl->bidx);
+  for (size_t i = 0; i < dl->npaints; i++) {
+    free(dl->paints[i].sh);
+    ras_image_drop(dl->paints[i].img);
+  }
+  free(dl->paints);
   free(dl->stk);
   ras_eb_reset(&dl->eb);
   free(dl);
@@ -276,15 +294,65 @@ static int to8(float v) {
   return (int)lrintf(v * 255);
 }
 
-static int add_fill(ras_dl *dl, int rule, const ras_paint *paint) {
+/* Prepares a non-solid paint; *idx is 0 when there is nothing to draw. */
+static int add_paint(ras_dl *dl, const ras_paint *paint, const ras_matrix *m,
+                     uint32_t *idx) {
+  *idx = 0;
+  int rc = grow(dl, (void **)&dl->paints, &dl->cappaints, dl->npaints + 1,
+                sizeof(dl_paint));
+  if (rc)
+    return rc;
+  dl_paint *p = &dl->paints[dl->npaints];
+  memset(p, 0, sizeof *p);
+  p->kind = paint->kind;
+  if (paint->kind == RAS_PAINT_IMAGE) {
+    if (!paint->image.image || !(paint->image.opacity > 0))
+      return 0;
+    ras_matrix to_dev = ras_matrix_concat(paint->image.m, *m);
+    ras_image_sampler_init(&p->samp, paint->image.image, &to_dev, NULL,
+                           RAS_IMAGE_TILE_NONE, paint->image.opacity);
+    if (!p->samp.ok)
+      return 0;
+    p->img = ras_image_keep(paint->image.image);
+    p->samp.img = p->img;
+  } else {
+    if (dl->bytes + sizeof(ras_shader) > dl->max_bytes)
+      return XR_E_LIMIT;
+    p->sh = malloc(sizeof *p->sh);
+    if (!p->sh)
+      return XR_E_NOMEM;
+    rc = ras_shader_init(p->sh, paint->kind, &paint->grad, m);
+    if (rc) {
+      free(p->sh);
+      return rc;
+    }
+    dl->bytes += sizeof(ras_shader);
+  }
+  *idx = (uint32_t)++dl->npaints;
+  return 0;
+}
+
+/* Records the edges in dl->eb as a fill. m is the user-to-device matrix the
+ * geometry was built with (non-solid paints are placed with it). */
+static int add_fill(ras_dl *dl, int rule, const ras_paint *paint,
+                    const ras_matrix *m) {
   if (dl->eb.err)
     return dl->eb.err;
-  if (paint->kind != RAS_PAINT_SOLID)
+  int a = 255;
+  if (paint->kind == RAS_PAINT_SOLID)
+    a = to8(paint->solid.a);
+  else if (paint->kind != RAS_PAINT_LINEAR && paint->kind != RAS_PAINT_RADIAL &&
+           paint->kind != RAS_PAINT_IMAGE)
     return XR_E_UNSUPPORTED;
-  int a = to8(paint->solid.a);
   rect r = eb_rect(dl);
   if (!a || rect_empty(r) || dl->dropping)
     return 0;
+  uint32_t pidx = 0;
+  if (paint->kind != RAS_PAINT_SOLID) {
+    int rc = add_paint(dl, paint, m, &pidx);
+    if (rc || !pidx)
+      return rc;
+  }
   uint32_t idx;
   int rc = new_cmd(dl, OP_FILL, &idx);
   if (rc)
@@ -295,6 +363,7 @@ static int add_fill(ras_dl *dl, int rule, const ras_paint *paint) {
     return rc;
   }
   cmd *c = &dl->cmds[idx];
+  c->paint = pidx;
   c->rule = rule == RAS_EVENODD ? RAS_EVENODD : RAS_NONZERO;
   c->aliased = (uint8_t)dl->aliased;
   c->rgb[0] = (uint8_t)to8(paint->solid.r);
@@ -345,7 +414,7 @@ static int dl_fill_path(void *dev, const ras_path *path, const ras_matrix *ctm,
   ras_matrix m = dev_matrix(dl, ctm);
   ras_eb_clear(&dl->eb);
   int rc = ras_eb_fill_path(&dl->eb, path, &m, RAS_FLAT_TOL);
-  return rc ? rc : add_fill(dl, fill_rule, paint);
+  return rc ? rc : add_fill(dl, fill_rule, paint, &m);
 }
 
 static int dl_stroke_path(void *dev, const ras_path *path,
@@ -362,7 +431,7 @@ static int dl_stroke_path(void *dev, const ras_path *path,
   ras_matrix m = dev_matrix(dl, ctm);
   ras_eb_clear(&dl->eb);
   int rc = ras_stroke_path(&dl->eb, path, &m, stroke, RAS_FLAT_TOL);
-  return rc ? rc : add_fill(dl, RAS_NONZERO, paint);
+  return rc ? rc : add_fill(dl, RAS_NONZERO, paint, &m);
 }
 
 static int push(ras_dl *dl, int kind, int pop_kind, uint32_t idx) {
@@ -680,6 +749,17 @@ static int hits(const band *b, const cmd *c) {
 }
 
 static void do_fill(band *b, const cmd *c) {
+  if (c->paint) {
+    const dl_paint *p = &b->dl->paints[c->paint - 1];
+    if (p->sh) {
+      ras_shade_fill f = {b->dst, b->clip, p->sh, b->ctx->tmp};
+      scan_cmd(b, c, ras_shade_fill_span, &f);
+    } else {
+      ras_image_fill f = {b->dst, b->clip, &p->samp, b->ctx->tmp};
+      scan_cmd(b, c, ras_image_fill_span, &f);
+    }
+    return;
+  }
   ras_fill f;
   f.dst = b->dst;
   f.clip = b->clip;
@@ -878,7 +958,7 @@ int ras_dl_render_band_ctx(const ras_dl *dl, ras_render_ctx *ctx, int format,
   int nc = format == RAS_RGB8 || format == RAS_CMYK8 ? 3 : 1;
   int rc = ras_scan_reserve(&ctx->scan, w);
   if (!rc)
-    rc = reserve_bytes(&ctx->tmp, &ctx->tmp_cap, (size_t)w + 2);
+    rc = reserve_bytes(&ctx->tmp, &ctx->tmp_cap, ((size_t)w + 2) * 4);
   if (rc)
     return rc;
   ras_surf base = {buf, stride, 0, y0, w, y0 + h, nc, 0};
