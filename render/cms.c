@@ -111,7 +111,7 @@ static int open_profile(ras_cms *c, prof *p, const void *icc, size_t len) {
     return XR_E_FORMAT;
   cmsUInt32Number f8 = cmsFormatterForColorspaceOfProfile(p->h, 1, FALSE);
   p->x8 = cmsCreateTransformTHR(c->lcms, p->h, f8, c->srgb, TYPE_RGB_8,
-                                INTENT_PERCEPTUAL, 0);
+                                INTENT_PERCEPTUAL, cmsFLAGS_NOCACHE);
   if (!p->x8)
     return XR_E_FORMAT;
   c->made++;
@@ -166,6 +166,22 @@ out:
   return rc;
 }
 
+int ras_cms_lookup(ras_cms *cms, const char *key, int *channels) {
+  int rc = XR_E_NOTFOUND;
+  pthread_mutex_lock(&cms->mu);
+  for (int i = 0; i < cms->np; i++) {
+    prof *p = &cms->p[i];
+    if (p->key && strcmp(p->key, key) == 0) {
+      rc = p->bad ? XR_E_FORMAT : i;
+      if (!p->bad)
+        *channels = p->channels;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&cms->mu);
+  return rc;
+}
+
 static float clamp01(float v) {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
@@ -209,7 +225,7 @@ int ras_cms_color(ras_cms *cms, int handle, int n, const float *in,
   if (!p->x16) {
     cmsUInt32Number f = cmsFormatterForColorspaceOfProfile(p->h, 2, FALSE);
     p->x16 = cmsCreateTransformTHR(cms->lcms, p->h, f, cms->srgb, TYPE_RGB_16,
-                                   INTENT_PERCEPTUAL, 0);
+                                   INTENT_PERCEPTUAL, cmsFLAGS_NOCACHE);
     if (p->x16)
       cms->made++;
   }

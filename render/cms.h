@@ -21,9 +21,9 @@
 
 typedef struct ras_cms ras_cms;
 
-/* Most distinct profiles one job keeps; later ones are still honoured, but
- * their transforms are made per use (per image or per colour string)
- * instead of cached. */
+/* Most distinct profiles one job keeps. Past it ras_cms_profile fails with
+ * XR_E_LIMIT and the caller falls back to the default space (with a
+ * warning), so a hostile document cannot grow the cache without end. */
 #define RAS_CMS_MAX_PROFILES 64
 
 /* New, empty cache. XR_E_NOMEM. */
@@ -37,6 +37,11 @@ void ras_cms_drop(ras_cms *cms);
  * XR_E_NOMEM. A rejected key is remembered, so it fails fast next time. */
 int ras_cms_profile(ras_cms *cms, const char *key, const void *icc, size_t len,
                     int *channels);
+
+/* The handle of an already known key, its channels in *channels; or
+ * XR_E_FORMAT for a key known to be bad, XR_E_NOTFOUND for a new one (then
+ * read the bytes and call ras_cms_profile). */
+int ras_cms_lookup(ras_cms *cms, const char *key, int *channels);
 
 /* Converts one colour of n components 0..1 in profile handle to sRGB
  * 0..1. handle < 0 means the default space for n (1, 3, 4). Returns 0, or

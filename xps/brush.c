@@ -8,7 +8,9 @@
 
 #include "xps/canvas.h"
 #include "xps/color.h"
+#include "xps/colorctx.h"
 #include "xps/geometry.h"
+#include "xps/image_brush.h"
 #include "xps/pathdata.h"
 #include "xps/resource.h"
 
@@ -24,7 +26,10 @@ static int read_opacity(xps_run *r, const xps_node *n, float *out) {
 }
 
 static int color_value(xps_run *r, const char *v, long line, ras_color *c) {
-  int rc = xps_color_parse(v, c);
+  /* ContextColor needs the package and the job's ICC cache (issue 8). */
+  int rc = xps_colorctx_is(v)
+               ? xps_colorctx_parse(r->ctx, r->pkg, r->part, line, v, c)
+               : xps_color_parse(v, c);
   if (rc < 0) {
     xps_run_warn(r, line, "bad colour '%.40s'", v);
     return XR_E_SYNTAX;
@@ -249,7 +254,7 @@ static int gradient(xps_run *r, const xps_node *n, xps_brush *b, int radial) {
   return gradient_stops(r, n, b);
 }
 
-static int visual(xps_run *r, const xps_node *n, xps_brush *b) {
+static int visual(xps_run *r, const xps_node *n, xps_brush *b, int image) {
   static const char *const tiles[] = {"None", "Tile", "FlipX", "FlipY",
                                       "FlipXY"};
   static const char *const units[] = {"Absolute", "RelativeToBoundingBox"};
@@ -262,6 +267,8 @@ static int visual(xps_run *r, const xps_node *n, xps_brush *b) {
       (rc = numbers(r, n, "Viewport", 4, 1, b->viewport)) ||
       (rc = brush_transform(r, n, &b->transform)))
     return rc;
+  if (image) /* ImageBrush: the same tile attributes, no Visual */
+    return 0;
   const xps_node *p = xps_prop(r, n, "Visual", &rc);
   const char *v = xps_node_attr(n, "Visual");
   if (rc)
@@ -325,11 +332,11 @@ static int brush_node(xps_run *r, const xps_node *n, xps_brush *b) {
   }
   if (!strcmp(n->name, "VisualBrush")) {
     b->kind = XPS_BRUSH_VISUAL;
-    return visual(r, n, b);
+    return visual(r, n, b, 0);
   }
   if (!strcmp(n->name, "ImageBrush")) {
     b->kind = XPS_BRUSH_IMAGE;
-    return 0;
+    return visual(r, n, b, 1);
   }
   xps_run_warn(r, n->line, "<%s> is not a brush", n->name);
   return XR_E_SYNTAX;
@@ -507,6 +514,8 @@ int xps_brush_paint(xps_run *r, const xps_brush *b, const ras_path *path,
     return paint_gradient(r, b, path, rule, stroke, ctm, opacity);
   case XPS_BRUSH_VISUAL:
     return paint_visual(r, b, path, rule, stroke, ctm, opacity);
+  case XPS_BRUSH_IMAGE:
+    return xps_image_brush_paint(r, b, path, rule, stroke, ctm, opacity);
   default:
     /* ImageBrush decoding belongs to the image work (issue 8). */
     xps_warn(r->ctx, XR_E_UNSUPPORTED, r->part, b->node ? b->node->line : -1,

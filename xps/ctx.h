@@ -20,6 +20,12 @@ typedef struct xps_ctx {
   /* The job's font table (xps/font.h), owned by whoever made the ctx; may
    * be NULL, then each Glyphs element loads its font on its own. */
   struct xps_fonts *fonts;
+  /* Colour management (render/cms.h: ICC profiles and their transforms)
+   * and the decoded-image cache (xps/image.h), owned like fonts; either
+   * may be NULL: then images are decoded per use and colours use the
+   * default spaces (ContextColor and image profiles are approximated). */
+  struct ras_cms *cms;
+  struct xps_images *images;
 } xps_ctx;
 
 /* Defaults: xr_limits_init, no warning hook, no cancel flag. */
