@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "filter/pages.h"
+#include "render/cms.h"
 #include "render/dl.h"
 #include "xps/doc.h"
 #include "xps/font.h"
+#include "xps/image.h"
 #include "xps/page.h"
 #include "xpsraster/notify.h"
 #include "xpsraster/render.h"
@@ -46,6 +48,8 @@ static int finish_open(xr_doc *doc, const xr_open_opts *opts, xr_doc **out,
     }
     xps_pkg_close(doc->pkg);
     xps_fonts_drop(doc->ctx.fonts);
+    ras_cms_drop(doc->ctx.cms);
+    xps_images_drop(doc->ctx.images);
     free(doc);
     return rc;
   }
@@ -61,6 +65,13 @@ static xr_doc *doc_alloc(const xr_open_opts *opts) {
   xps_ctx_init(&doc->ctx);
   /* Fonts are loaded once per job and shared by its pages. */
   if (xps_fonts_new(NULL, &doc->ctx.fonts)) {
+    free(doc);
+    return NULL;
+  }
+  /* So are ICC transforms and decoded images (issue 8). */
+  if (ras_cms_new(&doc->ctx.cms) || xps_images_new(&doc->ctx.images)) {
+    ras_cms_drop(doc->ctx.cms);
+    xps_fonts_drop(doc->ctx.fonts);
     free(doc);
     return NULL;
   }
@@ -83,6 +94,8 @@ static int open_failed(xr_doc *doc, int rc, xr_errinfo *err) {
                       xr_errinfo_format(err, line, sizeof line));
   }
   xps_fonts_drop(doc->ctx.fonts);
+  ras_cms_drop(doc->ctx.cms);
+  xps_images_drop(doc->ctx.images);
   free(doc);
   return rc;
 }
@@ -138,7 +151,9 @@ void xr_doc_close(xr_doc *doc) {
     return;
   xps_doc_close(doc->doc);
   xps_pkg_close(doc->pkg);
-  xps_fonts_drop(doc->ctx.fonts); /* display lists keep their own refs */
+  xps_fonts_drop(doc->ctx.fonts);
+  ras_cms_drop(doc->ctx.cms);
+  xps_images_drop(doc->ctx.images); /* display lists keep their own refs */
   free(doc);
 }
 
