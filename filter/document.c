@@ -9,6 +9,7 @@
 
 #include "filter/pages.h"
 #include "render/cms.h"
+#include "render/cms_out.h"
 #include "render/dl.h"
 #include "xps/doc.h"
 #include "xps/font.h"
@@ -210,13 +211,14 @@ static int deliver_page(xr_doc *doc, const ras_dl *dl, xr_page_info *info,
 }
 
 static int render_one(xr_doc *doc, const xps_page_ref *ref, int count,
-                      const xr_render_opts *opts, const xr_band_sink *sink,
-                      xr_errinfo *err) {
+                      const xr_render_opts *opts, const ras_cms_out *out,
+                      const xr_band_sink *sink, xr_errinfo *err) {
   ras_dl *dl = NULL;
   int rc = ras_dl_new(opts->dpi, &doc->ctx.limits, &dl);
   if (rc < 0)
     return xr_errinfo_set(err, rc, ref->name, -1, -1,
                           "cannot start a display list");
+  ras_dl_set_output(dl, out);
   rc = xps_page_run(doc->pkg, ref->name, &doc->ctx, &ras_dl_device, dl, err);
   if (rc >= 0) {
     xr_page_info info;
@@ -246,26 +248,10 @@ static int render_one(xr_doc *doc, const xps_page_ref *ref, int count,
   return rc;
 }
 
-int xr_doc_render(xr_doc *doc, const xr_render_opts *opts_in,
-                  const xr_band_sink *sink, xr_errinfo *err) {
-  xr_render_opts opts;
-  xr_errinfo_clear(err);
-  if (!doc || !sink)
-    return xr_errinfo_set(err, XR_E_INVAL, NULL, -1, -1, "no document");
-  if (opts_in)
-    opts = *opts_in;
-  else
-    xr_render_opts_init(&opts);
-  if (!(opts.dpi > 0) || opts.dpi > (double)xps_limit(&doc->ctx, XR_LIMIT_DPI))
-    return xr_errinfo_set(err, XR_E_LIMIT, NULL, -1, -1,
-                          "resolution %g dpi is outside 1..%lld", opts.dpi,
-                          (long long)xps_limit(&doc->ctx, XR_LIMIT_DPI));
-  if ((unsigned)opts.colorspace > XR_CS_MONO)
-    return xr_errinfo_set(err, XR_E_INVAL, NULL, -1, -1, "bad colour space");
-  if (xr_pages_check(opts.pages) < 0)
-    return xr_errinfo_set(err, XR_E_USAGE, NULL, -1, -1,
-                          "bad page range \"%s\"", opts.pages);
-
+/* The page loop of xr_doc_render, after validation. */
+static int render_pages(xr_doc *doc, xr_render_opts opts,
+                        const ras_cms_out *out, const xr_band_sink *sink,
+                        xr_errinfo *err) {
   int rendered = 0;
   for (;;) {
     xps_page_ref ref;
@@ -288,7 +274,7 @@ int xr_doc_render(xr_doc *doc, const xr_render_opts *opts_in,
     if (doc->ntf)
       xr_notify_progress(doc->ntf, page, count,
                          count > 0 ? (double)(page - 1) / count : -1.0);
-    rc = render_one(doc, &ref, count, &opts, sink, err);
+    rc = render_one(doc, &ref, count, &opts, out, sink, err);
     if (rc < 0) {
       if (rc == XR_E_CANCELLED)
         return rc;
@@ -305,4 +291,39 @@ int xr_doc_render(xr_doc *doc, const xr_render_opts *opts_in,
     }
   }
   return 0;
+}
+
+int xr_doc_render(xr_doc *doc, const xr_render_opts *opts_in,
+                  const xr_band_sink *sink, xr_errinfo *err) {
+  xr_render_opts opts;
+  xr_errinfo_clear(err);
+  if (!doc || !sink)
+    return xr_errinfo_set(err, XR_E_INVAL, NULL, -1, -1, "no document");
+  if (opts_in)
+    opts = *opts_in;
+  else
+    xr_render_opts_init(&opts);
+  if (!(opts.dpi > 0) || opts.dpi > (double)xps_limit(&doc->ctx, XR_LIMIT_DPI))
+    return xr_errinfo_set(err, XR_E_LIMIT, NULL, -1, -1,
+                          "resolution %g dpi is outside 1..%lld", opts.dpi,
+                          (long long)xps_limit(&doc->ctx, XR_LIMIT_DPI));
+  if ((unsigned)opts.colorspace > XR_CS_MONO)
+    return xr_errinfo_set(err, XR_E_INVAL, NULL, -1, -1, "bad colour space");
+  if (xr_pages_check(opts.pages) < 0)
+    return xr_errinfo_set(err, XR_E_USAGE, NULL, -1, -1,
+                          "bad page range \"%s\"", opts.pages);
+
+  /* One output converter per call: the CMYK transform is made once and
+   * shared by every page and band (issue 8). */
+  ras_cms_out *out = NULL;
+  if (opts.colorspace == XR_CS_CMYK || opts.colorspace == XR_CS_MONO) {
+    int rc = ras_cms_out_new(opts.cmyk_profile, &out, err);
+    if (rc < 0) {
+      report(doc, XR_LEVEL_ERROR, err);
+      return rc;
+    }
+  }
+  int rc = render_pages(doc, opts, out, sink, err);
+  ras_cms_out_drop(out);
+  return rc;
 }

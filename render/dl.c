@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/cms_out.h"
 #include "render/comp.h"
 #include "render/edges.h"
 #include "render/image.h"
@@ -88,6 +89,7 @@ struct ras_dl {
   rect clip;    /* clip bbox in force */
   st_ent *stk;
   int depth, max_depth;
+  const ras_cms_out *out; /* CMYK/mono conversion; NULL: naive (issue 8) */
 };
 
 /* ---- recording ---------------------------------------------------------- */
@@ -977,7 +979,15 @@ int ras_dl_render_band_ctx(const ras_dl *dl, ras_render_ctx *ctx, int format,
   rc = replay(&b);
   if (rc)
     return rc;
-  if (format == RAS_CMYK8)
+  if (dl->out && format == RAS_CMYK8)
+    for (int y = 0; y < h; y++)
+      ras_cms_out_cmyk_row(dl->out, base.data + (size_t)y * base.stride,
+                           buf + (size_t)y * stride, w);
+  else if (dl->out && format == RAS_MONO1)
+    for (int y = 0; y < h; y++)
+      ras_cms_out_mono_row(base.data + (size_t)y * base.stride,
+                           buf + (size_t)y * stride, w, y0 + y);
+  else if (format == RAS_CMYK8)
     for (int y = 0; y < h; y++)
       rgb_to_cmyk(base.data + (size_t)y * base.stride, buf + (size_t)y * stride,
                   w);
@@ -998,3 +1008,5 @@ int ras_dl_render_band(const ras_dl *dl, int format, int y0, int h,
   ras_render_ctx_drop(ctx);
   return rc;
 }
+
+void ras_dl_set_output(ras_dl *dl, const ras_cms_out *out) { dl->out = out; }

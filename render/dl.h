@@ -35,6 +35,12 @@ int ras_dl_render_band(const ras_dl *dl, int format, int y0, int h,
 
 void ras_dl_drop(ras_dl *dl);
 
+/* Converter for RAS_CMYK8 (ICC output profile) and RAS_MONO1 (16 x 16
+ * ordered dither) bands, see render/cms_out.h; borrowed, must outlive the
+ * list's rendering. NULL (the default) keeps the naive conversions. */
+struct ras_cms_out;
+void ras_dl_set_output(ras_dl *dl, const struct ras_cms_out *out);
+
 /* Bytes per row of a band of the list's width in format (0 for a bad
  * format). */
 size_t ras_dl_stride(const ras_dl *dl, int format);

@@ -46,6 +46,13 @@ typedef struct xr_render_opts {
   int threads;        /* 0: one per core */
   int band_height;    /* 0: chosen for the cache */
   const char *pages;  /* page ranges "1-3,7" (1-based); NULL: all */
+  /* XR_CS_CMYK: output ICC profile file (sRGB is converted to it with
+   * perceptual intent and black point compensation); NULL or "": the
+   * built-in profile (sRGB with full grey component replacement, made by
+   * lcms2, no file needed). XR_CS_MONO: 1 bit by a 16 x 16 ordered dither.
+   * A profile that cannot be used fails xr_doc_render with XR_E_IO or
+   * XR_E_FORMAT before any page. */
+  const char *cmyk_profile;
 } xr_render_opts;
 
 void xr_render_opts_init(xr_render_opts *opts);
