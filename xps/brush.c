@@ -486,7 +486,10 @@ static int paint_visual(xps_run *r, const xps_brush *b, const ras_path *path,
   xps_rscope *saved_res = r->res;
   r->ctm = ras_matrix_concat(ras_matrix_concat(v, tile.m), *ctm);
   r->res = b->scope;
+  /* While its content draws, a reference back to this brush is a cycle. */
+  ((xps_node *)b->node)->busy++;
   rc = xps_draw_node(r, b->visual);
+  ((xps_node *)b->node)->busy--;
   r->ctm = saved_ctm;
   r->res = saved_res;
   int k = r->fns->end_tile(r->dev);

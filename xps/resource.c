@@ -133,7 +133,7 @@ int xps_resource_enter(xps_run *r, const char *v, long line,
   int rc = xps_res_depth_push(r, line);
   if (rc)
     return rc;
-  ((xps_node *)n)->busy = 1;
+  ((xps_node *)n)->busy++;
   *saved = r->res;
   r->res = (xps_rscope *)where;
   *node = n;
@@ -141,7 +141,7 @@ int xps_resource_enter(xps_run *r, const char *v, long line,
 }
 
 void xps_resource_leave(xps_run *r, const xps_node *node, xps_rscope *saved) {
-  ((xps_node *)node)->busy = 0;
+  ((xps_node *)node)->busy--;
   r->res = saved;
   xps_res_depth_pop(r);
 }
