@@ -208,14 +208,23 @@ uint64_t xr_channel_id(const xr_channel *ch) {
   return ch ? ch->id : 0;
 }
 
+/* A public call holds its own reference for its duration, so that the
+ * opener's reference may be released concurrently (say, from on_closed
+ * while xr_channel_close is still returning) without freeing the channel
+ * under the call. */
 static int enter(struct xr_channel *ch) {
   int expected = 0;
-  return atomic_compare_exchange_strong_explicit(
-      &ch->busy, &expected, 1, memory_order_acquire, memory_order_relaxed);
+  atomic_fetch_add_explicit(&ch->refs, 1, memory_order_relaxed);
+  if (atomic_compare_exchange_strong_explicit(
+          &ch->busy, &expected, 1, memory_order_acquire, memory_order_relaxed))
+    return 1;
+  ntf_channel_unref(ch);
+  return 0;
 }
 
 static void leave(struct xr_channel *ch) {
   atomic_store_explicit(&ch->busy, 0, memory_order_release);
+  ntf_channel_unref(ch);
 }
 
 static int send_locked(xr_notifier *n, struct xr_channel *ch,

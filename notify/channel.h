@@ -30,7 +30,8 @@ struct xr_channel {
   xr_channel_closed_cb on_closed;
   void *ud;
 
-  /* refs: the opener's, the notifier table's, one per queued send. The
+  /* refs: the opener's, the notifier table's, one per queued send, one
+   * per public call in progress. The
    * last unref frees; acq_rel so that every use happens before the free. */
   atomic_int refs;
   /* busy: set for the duration of a public call, to report concurrent
