@@ -77,6 +77,7 @@ typedef struct ras_gradient {
  * (ras_image_keep) and drops it with its recording. It is prepared
  * (premultiplied sRGB with mip levels), immutable and thread-safe. */
 struct ras_image;
+struct ras_glyph_run; /* render/glyph.h */
 typedef struct ras_image_paint {
   struct ras_image *image;
   ras_matrix m;  /* image pixels -> user space of the path */
@@ -162,6 +163,14 @@ typedef struct ras_device_fns {
                     int fill_rule, const ras_stroke *stroke,
                     const ras_tile *tile);
   int (*end_tile)(void *dev);
+  /* Text (appended for Glyphs): fills the glyphs of run, each placed by
+   * ras_glyph_matrix(run, i) in user space and then by ctm, with paint
+   * (solid only: other paints go through fill_path with the outlines), the
+   * non-zero rule. The run and its glyphs are borrowed for the call; a
+   * recording device takes a reference to run->font. A device that renders
+   * glyph masks may fill glyphs too large for its cache as outlines. */
+  int (*fill_glyphs)(void *dev, const struct ras_glyph_run *run,
+                     const ras_matrix *ctm, const ras_paint *paint);
 } ras_device_fns;
 
 #endif
