@@ -27,9 +27,18 @@ struct xps_doc {
   char **fdocs; /* FixedDocument part names */
   size_t nfdocs, capfdocs;
   size_t next_fdoc; /* the next FixedDocument to read */
+  /* The FixedDocument being read, one PageContent at a time. */
+  xps_part *cur_part;
+  xps_xml cur;
+  int cur_open, cur_root;
+  size_t cur_di;
+  size_t seen;   /* PageContent elements read so far */
+  int exhausted; /* every FixedDocument has been read */
+  /* Seekable packages: every page, read at open. */
   doc_page *pages;
   size_t npages, cappages;
   size_t next; /* the next page to hand out */
+  int buffered;
 };
 
 static int is_xps_ns(const char *ns) {
@@ -78,79 +87,124 @@ static double parse_dim(const char *s) {
   return (end != s && v > 0 && v < 1e9) ? v : 0;
 }
 
-static int read_fdoc(xps_doc *doc, size_t di, xr_errinfo *err) {
-  const char *name = doc->fdocs[di];
-  xps_part *part = NULL;
-  int rc = xps_pkg_read_part(doc->pkg, name, &part, err);
+static void cursor_close(xps_doc *doc) {
+  if (!doc->cur_open)
+    return;
+  xps_xml_close(&doc->cur);
+  xps_part_drop(doc->cur_part);
+  doc->cur_part = NULL;
+  doc->cur_open = 0;
+}
+
+static int cursor_open(xps_doc *doc, size_t di, xr_errinfo *err) {
+  int rc = xps_pkg_read_part(doc->pkg, doc->fdocs[di], &doc->cur_part, err);
   if (rc < 0)
     return rc;
-  xps_xml x;
-  rc = xps_xml_open(&x, part, doc->ctx, err);
+  rc = xps_xml_open(&doc->cur, doc->cur_part, doc->ctx, err);
   if (rc < 0) {
-    xps_part_drop(part);
+    xps_part_drop(doc->cur_part);
+    doc->cur_part = NULL;
     return rc;
   }
-  uint64_t max = (uint64_t)xps_limit(doc->ctx, XR_LIMIT_PAGES);
-  int root = 1;
-  while ((rc = xps_xml_next(&x, err)) == 1) {
-    const char *el = xps_xml_local(&x);
-    if (root) {
-      root = 0;
-      if (strcmp(el, "FixedDocument") != 0 || !is_xps_ns(xps_xml_ns(&x))) {
-        rc = xr_errinfo_set(err, XR_E_FORMAT, name, xps_xml_line(&x), -1,
+  doc->cur_open = 1;
+  doc->cur_root = 1;
+  doc->cur_di = di;
+  return 0;
+}
+
+/* The next PageContent of the document, reading FixedDocuments in turn
+ * and each one only as far as needed. 1 with *out filled, 0 after the
+ * last page, < 0 on error. */
+static int cursor_next(xps_doc *doc, doc_page *out, xr_errinfo *err) {
+  xps_xml *x = &doc->cur;
+  for (;;) {
+    if (!doc->cur_open) {
+      if (doc->next_fdoc >= doc->nfdocs) {
+        doc->exhausted = 1;
+        return 0;
+      }
+      int rc = cursor_open(doc, doc->next_fdoc++, err);
+      if (rc < 0)
+        return rc;
+    }
+    const char *name = doc->fdocs[doc->cur_di];
+    int rc = xps_xml_next(x, err);
+    if (rc == 0 && doc->cur_root)
+      rc = xr_errinfo_set(err, XR_E_FORMAT, name, -1, -1, "empty document");
+    if (rc <= 0) {
+      cursor_close(doc);
+      if (rc < 0)
+        return rc;
+      continue;
+    }
+    const char *el = xps_xml_local(x);
+    if (doc->cur_root) {
+      doc->cur_root = 0;
+      if (strcmp(el, "FixedDocument") != 0 || !is_xps_ns(xps_xml_ns(x))) {
+        rc = xr_errinfo_set(err, XR_E_FORMAT, name, xps_xml_line(x), -1,
                             "root element <%.60s> is not an XPS "
                             "FixedDocument",
                             el);
-        break;
+        cursor_close(doc);
+        return rc;
       }
       continue;
     }
-    if (xps_xml_depth(&x) != 1 || strcmp(el, "PageContent") != 0 ||
-        !is_xps_ns(xps_xml_ns(&x)))
+    if (xps_xml_depth(x) != 1 || strcmp(el, "PageContent") != 0 ||
+        !is_xps_ns(xps_xml_ns(x)))
       continue;
-    char *src = xps_xml_attr(&x, "Source");
+    char *src = xps_xml_attr(x, "Source");
     if (!src) {
-      xps_warn(doc->ctx, XR_E_FORMAT, name, xps_xml_line(&x),
+      xps_warn(doc->ctx, XR_E_FORMAT, name, xps_xml_line(x),
                "PageContent without Source skipped");
       continue;
+    }
+    uint64_t max = (uint64_t)xps_limit(doc->ctx, XR_LIMIT_PAGES);
+    if (doc->seen >= max) {
+      free(src);
+      rc =
+          xr_errinfo_set(err, XR_E_LIMIT, name, xps_xml_line(x), -1,
+                         "more than PAGES %llu pages", (unsigned long long)max);
+      cursor_close(doc);
+      return rc;
     }
     char *abs = NULL;
     rc = resolve(name, src, doc->ctx, &abs);
     free(src);
     if (rc < 0) {
-      rc = xr_errinfo_set(err, rc, name, xps_xml_line(&x), -1,
+      rc = xr_errinfo_set(err, rc, name, xps_xml_line(x), -1,
                           "unusable PageContent Source");
-      break;
+      cursor_close(doc);
+      return rc;
     }
-    if (doc->npages >= max) {
-      free(abs);
-      rc =
-          xr_errinfo_set(err, XR_E_LIMIT, name, xps_xml_line(&x), -1,
-                         "more than PAGES %llu pages", (unsigned long long)max);
-      break;
-    }
+    char *w = xps_xml_attr(x, "Width"), *h = xps_xml_attr(x, "Height");
+    *out = (doc_page){abs, parse_dim(w), parse_dim(h), (int)doc->cur_di};
+    free(w);
+    free(h);
+    doc->seen++;
+    return 1;
+  }
+}
+
+/* Seekable packages: every page now, so that the count is known. */
+static int read_all_pages(xps_doc *doc, xr_errinfo *err) {
+  doc_page pg;
+  int rc;
+  while ((rc = cursor_next(doc, &pg, err)) == 1) {
     if (doc->npages == doc->cappages) {
       size_t nc = doc->cappages ? doc->cappages * 2 : 16;
       doc_page *v = realloc(doc->pages, nc * sizeof *v);
       if (!v) {
-        free(abs);
-        rc = XR_E_NOMEM;
-        break;
+        free(pg.name);
+        return XR_E_NOMEM;
       }
       doc->pages = v;
       doc->cappages = nc;
     }
-    char *w = xps_xml_attr(&x, "Width"), *h = xps_xml_attr(&x, "Height");
-    doc->pages[doc->npages++] =
-        (doc_page){abs, parse_dim(w), parse_dim(h), (int)di};
-    free(w);
-    free(h);
+    doc->pages[doc->npages++] = pg;
   }
-  if (rc == 0 && root)
-    rc = xr_errinfo_set(err, XR_E_FORMAT, name, -1, -1, "empty document");
-  xps_xml_close(&x);
-  xps_part_drop(part);
-  return rc < 0 ? rc : 0;
+  doc->buffered = 1;
+  return rc;
 }
 
 /* Reads the sequence (or a FixedDocument the start part names directly). */
@@ -263,6 +317,7 @@ int xps_doc_open(xps_pkg *pkg, const xps_ctx *ctx, xps_doc **out,
       goto fail;
     }
     doc->npages = doc->cappages = 1;
+    doc->buffered = doc->exhausted = 1;
     *out = doc;
     return 0;
   }
@@ -274,10 +329,10 @@ int xps_doc_open(xps_pkg *pkg, const xps_ctx *ctx, xps_doc **out,
   free(start);
   if (rc < 0)
     goto fail;
-  /* Seekable: read every document now, for the page count. */
-  size_t upto = xps_pkg_is_stream(pkg) ? 1 : doc->nfdocs;
-  while (doc->next_fdoc < upto) {
-    rc = read_fdoc(doc, doc->next_fdoc++, err);
+  /* A stream reads each FixedDocument only as its pages are asked for,
+   * so the first page does not wait for the rest of the archive. */
+  if (!xps_pkg_is_stream(pkg)) {
+    rc = read_all_pages(doc, err);
     if (rc < 0)
       goto fail;
   }
@@ -289,36 +344,45 @@ fail:
 }
 
 int xps_doc_next_page(xps_doc *doc, xps_page_ref *ref, xr_errinfo *err) {
-  while (doc->next >= doc->npages) {
-    if (doc->next_fdoc >= doc->nfdocs)
+  doc_page streamed, *p;
+  size_t index = doc->next;
+  if (doc->buffered) {
+    if (doc->next >= doc->npages)
       return 0;
-    int rc = read_fdoc(doc, doc->next_fdoc++, err);
-    if (rc < 0)
+    p = &doc->pages[doc->next];
+  } else {
+    int rc = cursor_next(doc, &streamed, err);
+    if (rc <= 0)
       return rc;
+    p = &streamed;
   }
-  const doc_page *p = &doc->pages[doc->next];
-  if (strlen(p->name) >= sizeof ref->name)
-    return xr_errinfo_set(err, XR_E_LIMIT, p->name, -1, -1,
-                          "page name too long");
-  memset(ref, 0, sizeof *ref);
-  ref->index = (int)doc->next;
-  ref->doc_index = p->doc_index;
-  snprintf(ref->name, sizeof ref->name, "%s", p->name);
-  ref->width = p->width;
-  ref->height = p->height;
+  int rc = 1;
+  if (strlen(p->name) >= sizeof ref->name) {
+    rc = xr_errinfo_set(err, XR_E_LIMIT, p->name, -1, -1, "page name too long");
+  } else {
+    memset(ref, 0, sizeof *ref);
+    ref->index = (int)index;
+    ref->doc_index = p->doc_index;
+    snprintf(ref->name, sizeof ref->name, "%s", p->name);
+    ref->width = p->width;
+    ref->height = p->height;
+  }
   doc->next++;
-  return 1;
+  if (!doc->buffered)
+    free(streamed.name);
+  return rc;
 }
 
 int xps_doc_page_count(const xps_doc *doc) {
-  if (!doc || doc->next_fdoc < doc->nfdocs)
+  if (!doc || !doc->exhausted)
     return -1;
-  return (int)doc->npages;
+  return (int)(doc->buffered ? doc->npages : doc->seen);
 }
 
 void xps_doc_close(xps_doc *doc) {
   if (!doc)
     return;
+  cursor_close(doc);
   for (size_t i = 0; i < doc->nfdocs; i++)
     free(doc->fdocs[i]);
   for (size_t i = 0; i < doc->npages; i++)

@@ -216,26 +216,30 @@ int xps_pkg_add(xps_pkg *pkg, const char *raw, size_t len, pkg_loc *loc,
   int rc;
   uint64_t name_max = (uint64_t)xps_limit(pkg->ctx, XR_LIMIT_NAME_LEN);
   uint64_t count_max = (uint64_t)xps_limit(pkg->ctx, XR_LIMIT_ENTRY_COUNT);
+  /* The raw name, cut short, for messages (only formatted on error). */
   char shown[96];
-  snprintf(shown, sizeof shown, "%.*s", (int)(len < 80 ? len : 80), raw);
+#define SHOWN                                                                  \
+  (snprintf(shown, sizeof shown, "%.*s", (int)(len < 80 ? len : 80), raw),     \
+   shown)
   if (pkg->zip_entries >= count_max) {
-    rc = xr_errinfo_set(err, XR_E_LIMIT, shown, -1, loc->offset,
+    rc = xr_errinfo_set(err, XR_E_LIMIT, SHOWN, -1, loc->offset,
                         "more than ENTRY_COUNT %llu entries",
                         (unsigned long long)count_max);
     goto fail;
   }
   if (len > name_max) {
-    rc = xr_errinfo_set(err, XR_E_LIMIT, shown, -1, loc->offset,
+    rc = xr_errinfo_set(err, XR_E_LIMIT, SHOWN, -1, loc->offset,
                         "entry name of %zu bytes exceeds NAME_LEN %llu", len,
                         (unsigned long long)name_max);
     goto fail;
   }
   rc = xps_partname_norm(raw, len, name, pkg->buflen);
   if (rc < 0) {
-    rc = xr_errinfo_set(err, rc, shown, -1, loc->offset,
+    rc = xr_errinfo_set(err, rc, SHOWN, -1, loc->offset,
                         "entry has an unusable part name");
     goto fail;
   }
+#undef SHOWN
   size_t nlen = (size_t)rc;
   rc = xps_pkg_check_sizes(pkg, name, loc->offset, loc->size, loc->csize, err);
   if (rc < 0)

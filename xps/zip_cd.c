@@ -92,10 +92,16 @@ void xps_zip_cd_free(xps_zip_cd *cd) {
   cd->n = 0;
 }
 
-static int read_at(FILE *f, uint64_t off, void *buf, size_t n) {
-  if (off > (uint64_t)INT64_MAX || fseeko(f, (off_t)off, SEEK_SET) != 0)
+typedef struct mem_src {
+  const unsigned char *base;
+  uint64_t size;
+} mem_src;
+
+static int read_at(const mem_src *f, uint64_t off, void *buf, size_t n) {
+  if (off > f->size || n > f->size - off)
     return -1;
-  return fread(buf, 1, n, f) == n ? 0 : -1;
+  memcpy(buf, f->base + off, n);
+  return 0;
 }
 
 static int cmp_offset(const void *a, const void *b) {
@@ -106,9 +112,9 @@ static int cmp_offset(const void *a, const void *b) {
 }
 
 /* Finds the end records; fills the entry count and directory extent. */
-static int find_eocd(FILE *f, const char *path, uint64_t fsize, uint64_t *count,
-                     uint64_t *cd_off, uint64_t *cd_size, uint64_t *cd_end,
-                     xr_errinfo *err) {
+static int find_eocd(const mem_src *f, const char *path, uint64_t fsize,
+                     uint64_t *count, uint64_t *cd_off, uint64_t *cd_size,
+                     uint64_t *cd_end, xr_errinfo *err) {
   unsigned char buf[ZIP_EOCD_LEN + 65535];
   size_t tail = fsize < sizeof buf ? (size_t)fsize : sizeof buf;
   if (tail < ZIP_EOCD_LEN || read_at(f, fsize - tail, buf, tail) < 0)
@@ -158,7 +164,7 @@ static int find_eocd(FILE *f, const char *path, uint64_t fsize, uint64_t *count,
 }
 
 /* Checks one entry's local header against its central record. */
-static int check_local(FILE *f, const char *path, uint64_t cd_off,
+static int check_local(const mem_src *f, const char *path, uint64_t cd_off,
                        xps_zip_cd_entry *ce, const xps_ctx *ctx,
                        unsigned char *scratch, xr_errinfo *err) {
   unsigned char h[ZIP_LOCAL_LEN];
@@ -215,25 +221,16 @@ static int check_local(FILE *f, const char *path, uint64_t cd_off,
   return 0;
 }
 
-int xps_zip_cd_read_file(const char *path, const xps_ctx *ctx, xps_zip_cd *cd,
-                         xr_errinfo *err) {
+int xps_zip_cd_read_mem(const unsigned char *base, uint64_t size,
+                        const char *path, const xps_ctx *ctx, xps_zip_cd *cd,
+                        xr_errinfo *err) {
   memset(cd, 0, sizeof *cd);
   int rc = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return xr_errinfo_set(err, XR_E_IO, path, -1, -1, "cannot open: %s",
-                          strerror(errno));
-  struct stat st;
+  mem_src src = {base, size}, *f = &src;
   uint64_t count, cd_off, cd_size, cd_end;
   xps_zip_cd_entry **order = NULL;
   unsigned char *rec = NULL;
-  if (fstat(fileno(f), &st) != 0) {
-    rc = xr_errinfo_set(err, XR_E_IO, path, -1, -1, "cannot stat: %s",
-                        strerror(errno));
-    goto done;
-  }
-  rc = find_eocd(f, path, (uint64_t)st.st_size, &count, &cd_off, &cd_size,
-                 &cd_end, err);
+  rc = find_eocd(f, path, size, &count, &cd_off, &cd_size, &cd_end, err);
   if (rc < 0)
     goto done;
   uint64_t max = (uint64_t)xps_limit(ctx, XR_LIMIT_ENTRY_COUNT);
@@ -312,7 +309,6 @@ int xps_zip_cd_read_file(const char *path, const xps_ctx *ctx, xps_zip_cd *cd,
 done:
   free(order);
   free(rec);
-  fclose(f);
   if (rc < 0)
     xps_zip_cd_free(cd);
   return rc;

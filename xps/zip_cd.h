@@ -25,10 +25,12 @@ typedef struct xps_zip_cd {
   uint64_t cd_offset;
 } xps_zip_cd;
 
-/* Reads and checks the central directory of path. Errors: XR_E_IO,
- * XR_E_FORMAT (naming the entry and its offset), XR_E_LIMIT, XR_E_NOMEM. */
-int xps_zip_cd_read_file(const char *path, const xps_ctx *ctx, xps_zip_cd *cd,
-                         xr_errinfo *err);
+/* Reads and checks the central directory of the archive in base (size
+ * bytes; path names it in messages). Errors: XR_E_FORMAT (naming the
+ * entry and its offset), XR_E_LIMIT, XR_E_UNSUPPORTED, XR_E_NOMEM. */
+int xps_zip_cd_read_mem(const unsigned char *base, uint64_t size,
+                        const char *path, const xps_ctx *ctx, xps_zip_cd *cd,
+                        xr_errinfo *err);
 
 /* Parses one central directory record from p (avail bytes, starting at the
  * signature). Returns the record length, 0 when more bytes are needed, or

@@ -1,8 +1,13 @@
 /* Seekable packages through libzip. The whole central directory is read at
  * open, so every part is known before the first page. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "xps/pkg_imp.h"
@@ -10,6 +15,8 @@
 
 typedef struct libzip_impl {
   zip_t *za;
+  void *map; /* the file, mapped read-only */
+  size_t map_size;
 } libzip_impl;
 
 static int zip_status(int ze) {
@@ -81,6 +88,8 @@ static void lz_close(xps_pkg *pkg) {
     return;
   if (im->za)
     zip_discard(im->za);
+  if (im->map)
+    munmap(im->map, im->map_size);
   free(im);
   pkg->impl = NULL;
 }
@@ -100,14 +109,49 @@ int xps_zip_open_libzip(const char *path, const xps_ctx *ctx, xps_pkg **out,
     goto fail;
   }
   pkg->impl = im;
+  /* The file is mapped and libzip reads it from memory: opening one of
+   * thousands of interleaved pieces then costs no seek or stat call. (A
+   * file truncated by someone else while mapped would fault; spool files
+   * are not rewritten under a running filter.) */
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    rc = xr_errinfo_set(err, XR_E_IO, path, -1, -1, "cannot open: %s",
+                        strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    goto fail;
+  }
+  im->map_size = (size_t)st.st_size;
+  im->map = im->map_size
+                ? mmap(NULL, im->map_size, PROT_READ, MAP_PRIVATE, fd, 0)
+                : MAP_FAILED;
+  close(fd);
+  if (im->map == MAP_FAILED) {
+    im->map = NULL;
+    rc = xr_errinfo_set(err, im->map_size ? XR_E_IO : XR_E_FORMAT, path, -1, -1,
+                        "cannot map: %s",
+                        im->map_size ? strerror(errno) : "empty file");
+    goto fail;
+  }
   /* Our own pass over the central directory first: it gives entry offsets
    * for messages and catches overlapping entries, entries outside the file
    * and local headers that disagree, which libzip 1.7 lets through. */
   xps_zip_cd cd;
-  rc = xps_zip_cd_read_file(path, ctx, &cd, err);
+  rc = xps_zip_cd_read_mem(im->map, im->map_size, path, ctx, &cd, err);
   if (rc < 0)
     goto fail;
-  im->za = zip_open(path, ZIP_RDONLY, &ze);
+  zip_error_t zerr0;
+  zip_error_init(&zerr0);
+  zip_source_t *src =
+      zip_source_buffer_create(im->map, im->map_size, 0, &zerr0);
+  if (src) {
+    im->za = zip_open_from_source(src, ZIP_RDONLY, &zerr0);
+    if (!im->za)
+      zip_source_free(src);
+  }
+  ze = zip_error_code_zip(&zerr0);
+  zip_error_fini(&zerr0);
   if (!im->za) {
     zip_error_t zerr;
     zip_error_init_with_code(&zerr, ze);
