@@ -14,9 +14,8 @@ static int soft(const xps_ctx *ctx, int rc, const xr_errinfo *e,
                 const char *what) {
   if (rc == XR_E_NOMEM || rc == XR_E_IO || rc == XR_E_CANCELLED)
     return rc;
-  char line[900];
   xps_warn(ctx, rc, e->part[0] ? e->part : NULL, e->line, "%s ignored: %s",
-           what, xr_errinfo_format(e, line, sizeof line));
+           what, e->msg);
   return 0;
 }
 
