@@ -19,6 +19,26 @@ static int fill_of(xps_run *r, const xps_node *n, xps_brush *b) {
   return 0;
 }
 
+/* A solid fill on a device that takes glyph runs: the run itself, so the
+ * device can draw cached masks. Returns 1 when it did. */
+static int solid_run(xps_run *r, const xps_glyph_layout *l,
+                     const xps_brush *fill, const xps_fx *fx, float op,
+                     long line, int *rc) {
+  if (fill->kind != XPS_BRUSH_SOLID || !r->fns->fill_glyphs)
+    return 0;
+  ras_paint paint;
+  memset(&paint, 0, sizeof paint);
+  paint.kind = RAS_PAINT_SOLID;
+  paint.solid = fill->color;
+  paint.solid.a *= fill->opacity * op;
+  *rc = 0;
+  if (paint.solid.a > 0 &&
+      (*rc = r->fns->fill_glyphs(r->dev, &l->run, &fx->ctm, &paint)))
+    xr_errinfo_set(r->err, *rc, r->part, line, -1, "device failed: %s",
+                   xr_strerror(*rc));
+  return 1;
+}
+
 /* Paints the run: outlines through the brush (any brush kind). */
 static int paint_run(xps_run *r, const xps_glyph_layout *l,
                      const xps_brush *fill, const xps_fx *fx, float op,
@@ -73,7 +93,8 @@ int xps_glyphs_draw(xps_run *r, const xps_node *n) {
   float op = fx.has_mask ? 1.0f : fx.opacity;
   if ((rc = xps_fx_begin(r, &fx, 0)))
     goto end;
-  rc = paint_run(r, &l, &fill, &fx, op, n->line);
+  if (!solid_run(r, &l, &fill, &fx, op, n->line, &rc))
+    rc = paint_run(r, &l, &fill, &fx, op, n->line);
 end : {
   int k = xps_fx_end(r, &fx);
   if (!rc)
