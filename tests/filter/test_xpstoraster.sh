@@ -1,0 +1,190 @@
+#!/bin/bash
+# xpstoraster run directly as cupsd would run it (filter(7)): arguments,
+# stdin, FINAL_CONTENT_TYPE, PPD, option precedence, exit codes, SIGTERM
+# and SIGPIPE. The output is checked with tests/filter/rastercheck.py.
+set -u
+SRC=${XR_SOURCE_DIR:?}
+BIN=${XR_BINARY_DIR:?}
+F="$BIN/xpstoraster"
+CHECK="python3 $SRC/tests/filter/rastercheck.py"
+D="$SRC/corpus/ticket"
+T=$(mktemp -d /tmp/xr-x2r.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+FAILS=0
+fail() {
+  echo "FAIL: $*"
+  FAILS=$((FAILS + 1))
+}
+[ -x "$F" ] || {
+  echo "FAIL: $F not built"
+  exit 1
+}
+
+# run NAME [ENV=..] -- ARGS...: output in $T/NAME.out, stderr $T/NAME.err,
+# rastercheck in $T/NAME.txt, status in RC.
+run() {
+  local name=$1
+  shift
+  local envs=()
+  while [ "$1" != -- ]; do
+    envs+=("$1")
+    shift
+  done
+  shift
+  env "${envs[@]}" "$F" "$@" >"$T/$name.out" 2>"$T/$name.err"
+  RC=$?
+  $CHECK "$T/$name.out" >"$T/$name.txt" 2>&1
+}
+
+pages_are() {
+  grep -q "^pages $2\$" "$T/$1.txt" || fail "$1: want $2 pages: $(cat "$T/$1.txt")"
+}
+page_has() {
+  local name=$1 page=$2 line
+  shift 2
+  line=$(grep "^page $page " "$T/$name.txt")
+  for kv in "$@"; do
+    echo " $line " | grep -q " $kv " || fail "$name page $page: want $kv in '$line'"
+  done
+}
+
+# Usage errors: exit 1, a message, no output.
+"$F" >/dev/null 2>"$T/usage.err"
+[ $? = 1 ] || fail "no arguments: want exit 1"
+grep -q "Usage:" "$T/usage.err" || fail "no usage message"
+run badcopies -- 1 u t x "" "$D/levels.xps"
+[ $RC = 1 ] || fail "copies 'x': want exit 1, got $RC"
+run missing -- 1 u t 1 "" "$T/nope.xps"
+[ $RC = 1 ] || fail "missing file: want exit 1, got $RC"
+grep -q "^ERROR: .*nope.xps" "$T/missing.err" || fail "missing file: no ERROR line"
+
+# File argument vs stdin give the same raster.
+run file FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "" "$D/job_ticket.xps"
+[ $RC = 0 ] || fail "file: exit $RC: $(cat "$T/file.err")"
+pages_are file 4
+env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 1 "" <"$D/job_ticket.xps" \
+  >"$T/stdin.out" 2>"$T/stdin.err" || fail "stdin: exit $?"
+cmp -s "$T/file.out" "$T/stdin.out" || fail "stdin output differs from file output"
+[ -z "$(ls "${TMPDIR:-/tmp}"/xpstoraster-* 2>/dev/null)" ] ||
+  fail "stdin spool file left behind"
+grep -q "^PAGE: " "$T/file.err" || fail "no PAGE: lines"
+grep -q "^ATTR: job-media-progress=" "$T/file.err" || fail "no progress"
+
+# FINAL_CONTENT_TYPE: CUPS raster unless image/pwg-raster is asked for.
+run cups -- 1 u t 1 "" "$D/levels.xps"
+[ $RC = 0 ] || fail "cups raster: exit $RC"
+pages_are cups 5
+head -c 13 "$T/cups.out" | grep -q PwgRaster && fail "CUPS raster asked, PWG written"
+head -c 13 "$T/file.out" | grep -q PwgRaster || fail "PWG asked, no PwgRaster header"
+
+# Precedence: defaults < PPD < ticket < options.
+cat >"$T/test.ppd" <<'EOF'
+*PPD-Adobe: "4.3"
+*FormatVersion: "4.3"
+*FileVersion: "1.0"
+*LanguageVersion: English
+*LanguageEncoding: ISOLatin1
+*PCFileName: "T.PPD"
+*Manufacturer: "x"
+*Product: "(x)"
+*ModelName: "x"
+*ShortNickName: "x"
+*NickName: "x"
+*ColorDevice: False
+*cupsFilter2: "image/pwg-raster image/pwg-raster 0 -"
+*OpenUI *PageSize: PickOne
+*DefaultPageSize: A4
+*PageSize Letter: "<</PageSize[612 792]>>setpagedevice"
+*PageSize A4: "<</PageSize[595 842]>>setpagedevice"
+*CloseUI: *PageSize
+*DefaultPaperDimension: A4
+*PaperDimension Letter: "612 792"
+*PaperDimension A4: "595 842"
+*DefaultImageableArea: A4
+*ImageableArea Letter: "0 0 612 792"
+*ImageableArea A4: "0 0 595 842"
+*DefaultResolution: 50dpi
+EOF
+# No ticket (a malformed one): built-in defaults would be 300 dpi RGB; the
+# PPD says 50 dpi, A4, gray (ColorDevice False).
+run ppd FINAL_CONTENT_TYPE=image/pwg-raster PPD="$T/test.ppd" -- 1 u t 1 "" \
+  "$D/bad_ticket.xps"
+[ $RC = 0 ] || fail "ppd: exit $RC"
+page_has ppd 1 dpi=50x50 bpp=8 cs=18 name=iso_a4_210x297mm w=413 h=585
+grep -q "^WARNING: .*PrintTicket" "$T/ppd.err" || fail "bad ticket: no WARNING"
+# Without the PPD: built-in defaults.
+run nodefaults FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "" "$D/bad_ticket.xps"
+page_has nodefaults 1 dpi=300x300 bpp=24 cs=19 w=2550 h=3300
+# The ticket beats the PPD (A4 150 dpi gray from the ticket, not 50 dpi).
+run ticket FINAL_CONTENT_TYPE=image/pwg-raster PPD="$T/test.ppd" -- 1 u t 1 "" \
+  "$D/job_ticket.xps"
+page_has ticket 1 dpi=150x150 name=iso_a4_210x297mm duplex=1
+pages_are ticket 4
+# Options beat the ticket; print-color-mode=color does not (cupsd always
+# sends it); unusable options warn. This PPD has no cupsManualCopies, so
+# the printer makes the job's copies (3) itself: only the ticket's 2 are
+# rendered.
+run opts FINAL_CONTENT_TYPE=image/pwg-raster PPD="$T/test.ppd" -- 1 u t 3 \
+  "Resolution=60dpi print-color-mode=color media=Letter sides=one-sided printer-resolution=oops" \
+  "$D/job_ticket.xps"
+[ $RC = 0 ] || fail "opts: exit $RC"
+pages_are opts 4
+page_has opts 1 dpi=60x60 bpp=8 cs=18 name=na_letter_8.5x11in duplex=0 w=510 h=660
+grep -q "^WARNING: .*printer-resolution=oops" "$T/opts.err" ||
+  fail "no warning for printer-resolution=oops"
+# Without a PPD the filter makes the copies: job copies 3 replace the
+# ticket's 2; copies 1 (what cupsd sends by default) does not.
+run copies FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 3 "Resolution=20" "$D/job_ticket.xps"
+pages_are copies 6
+run copies1 FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "Resolution=20" "$D/job_ticket.xps"
+pages_are copies1 4
+run landscape FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 \
+  "Resolution=20 orientation-requested=4 ColorModel=CMYK" "$D/bad_ticket.xps"
+page_has landscape 1 w=220 h=170 bpp=32 cs=6
+
+# page-ranges: nothing selected is an error; a selection is honoured.
+run norange -- 1 u t 1 "page-ranges=9" "$D/levels.xps"
+[ $RC = 1 ] || fail "empty page range: want exit 1, got $RC"
+grep -q "^ERROR: No pages" "$T/norange.err" || fail "empty page range: no ERROR"
+run range FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "page-ranges=3" "$D/levels.xps"
+pages_are range 1
+
+# A broken page: exit 1, ERROR names the part, the stream stays valid with
+# the pages before it.
+run broken FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "" "$D/broken.xps"
+[ $RC = 1 ] || fail "broken: want exit 1, got $RC"
+grep -q "^ERROR: /Documents/1/Pages/2.fpage" "$T/broken.err" ||
+  fail "broken: no ERROR naming the part: $(cat "$T/broken.err")"
+pages_are broken 1
+
+# SIGPIPE ignored: a reader that goes away is a write error, exit 1.
+env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 1 "Resolution=300" \
+  "$D/job_ticket.xps" 2>"$T/pipe.err" | head -c 1000 >/dev/null
+rc=${PIPESTATUS[0]}
+[ "$rc" = 1 ] || fail "closed pipe: want exit 1, got $rc (141 = killed by SIGPIPE)"
+grep -q "^ERROR: " "$T/pipe.err" || fail "closed pipe: no ERROR line"
+
+# SIGTERM: finish the page, end the stream cleanly, exit 0.
+env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 200 "Resolution=150" \
+  "$D/job_ticket.xps" >"$T/term.out" 2>"$T/term.err" &
+pid=$!
+for _ in $(seq 600); do
+  grep -q "^PAGE: " "$T/term.err" 2>/dev/null && break
+  sleep 0.05
+done
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc = 0 ] || fail "SIGTERM: want exit 0, got $rc"
+$CHECK "$T/term.out" >"$T/term.txt" 2>&1 || fail "SIGTERM: raster stream broken: $(tail -n 2 "$T/term.txt")"
+n=$(sed -n 's/^pages //p' "$T/term.txt")
+[ -n "$n" ] && [ "$n" -ge 1 ] && [ "$n" -lt 400 ] ||
+  fail "SIGTERM: want between 1 and 399 pages, got '$n'"
+grep -q "^INFO: Cancelled after" "$T/term.err" || fail "SIGTERM: no cancel message"
+echo "SIGTERM stopped after $n of 400 pages"
+
+if [ $FAILS -ne 0 ]; then
+  echo "$FAILS check(s) failed"
+  exit 1
+fi
+echo "all xpstoraster checks passed"
