@@ -84,7 +84,7 @@ static cmsPipeline *sampled(cmsContext ctx, int nin, int nout, int grid,
   return p;
 }
 
-static cmsHPROFILE builtin_cmyk(cmsContext ctx) {
+static cmsHPROFILE builtin_cmyk(cmsContext ctx, int b2a_grid, int a2b_grid) {
   cmsHPROFILE srgb = cmsCreate_sRGBProfileTHR(ctx);
   cmsHPROFILE lab = cmsCreateLab4ProfileTHR(ctx, NULL);
   cmsHPROFILE h = NULL;
@@ -99,8 +99,8 @@ static cmsHPROFILE builtin_cmyk(cmsContext ctx) {
                                      INTENT_RELATIVE_COLORIMETRIC, 0);
   if (!cg.rgb2lab || !cg.lab2rgb)
     goto out;
-  fwd = sampled(ctx, 4, 3, 11, a2b, &cg);
-  rev = sampled(ctx, 3, 4, 33, b2a, &cg);
+  fwd = sampled(ctx, 4, 3, a2b_grid, a2b, &cg);
+  rev = sampled(ctx, 3, 4, b2a_grid, b2a, &cg);
   desc = cmsMLUalloc(ctx, 1);
   h = cmsCreateProfilePlaceholder(ctx);
   if (!fwd || !rev || !desc || !h)
@@ -140,15 +140,17 @@ out:
   return h;
 }
 
-int ras_cms_builtin_cmyk(void **icc, size_t *len) {
+int ras_cms_builtin_cmyk(int b2a_grid, int a2b_grid, void **icc, size_t *len) {
   *icc = NULL;
   *len = 0;
+  if (b2a_grid < 2 || b2a_grid > 65 || a2b_grid < 2 || a2b_grid > 33)
+    return XR_E_INVAL;
   cmsContext ctx = cmsCreateContext(NULL, NULL);
   if (!ctx)
     return XR_E_NOMEM;
   cmsSetLogErrorHandlerTHR(ctx, quiet);
   int rc = XR_E_INTERNAL;
-  cmsHPROFILE h = builtin_cmyk(ctx);
+  cmsHPROFILE h = builtin_cmyk(ctx, b2a_grid, a2b_grid);
   cmsUInt32Number n = 0;
   if (h && cmsSaveProfileToMem(h, NULL, &n) && n > 0) {
     void *buf = malloc(n);
@@ -190,7 +192,8 @@ int ras_cms_out_new(const char *path, ras_cms_out **out, xr_errinfo *err) {
     fclose(f);
     dst = cmsOpenProfileFromFileTHR(o->lcms, path, "r");
   } else {
-    dst = builtin_cmyk(o->lcms);
+    dst = builtin_cmyk(o->lcms, RAS_CMS_BUILTIN_B2A_GRID,
+                       RAS_CMS_BUILTIN_A2B_GRID);
   }
   if (!dst || cmsGetColorSpace(dst) != cmsSigCmykData) {
     if (dst)

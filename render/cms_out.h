@@ -42,8 +42,15 @@ void ras_cms_out_cmyk_row(const ras_cms_out *o, const uint8_t *rgb,
  * column 0, to 1-bit (MSB first, 1 = black). */
 void ras_cms_out_mono_row(const uint8_t *gray, uint8_t *bits, int w, int y);
 
-/* The built-in CMYK profile as ICC bytes (malloc'd; tests and users who
- * want to inspect it). Errors: XR_E_NOMEM, XR_E_INTERNAL. */
-int ras_cms_builtin_cmyk(void **icc, size_t *len);
+/* Grid points of the built-in profile's tables: Lab -> CMYK and
+ * CMYK -> Lab. */
+#define RAS_CMS_BUILTIN_B2A_GRID 33
+#define RAS_CMS_BUILTIN_A2B_GRID 11
+
+/* The built-in CMYK profile as ICC bytes (malloc'd), with the given table
+ * sizes (the defaults above for the real thing; smaller ones make a few-KiB
+ * profile for test documents). Errors: XR_E_INVAL, XR_E_NOMEM,
+ * XR_E_INTERNAL. */
+int ras_cms_builtin_cmyk(int b2a_grid, int a2b_grid, void **icc, size_t *len);
 
 #endif

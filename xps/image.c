@@ -192,8 +192,10 @@ static int decode(const xps_ctx *ctx, xps_pkg *pkg, const char *ipart,
   if (rc < 0) {
     if (rc == XR_E_NOMEM || rc == XR_E_CANCELLED || rc == XR_E_IO)
       return rc;
-    return xr_errinfo_set(err, rc, ipart, -1, -1, "image part: %s",
-                          err && err->msg[0] ? err->msg : xr_strerror(rc));
+    char why[sizeof err->msg];
+    snprintf(why, sizeof why, "%s", err && err->msg[0] ? err->msg : "");
+    return xr_errinfo_set(err, rc, ipart, -1, -1, "cannot read the image%s%s",
+                          why[0] ? ": " : "", why);
   }
   ras_image *img = NULL;
   rc = ras_image_decode(part->data, part->size, &ctx->limits, &img, err);
