@@ -50,6 +50,9 @@ typedef struct rect {
   int32_t x0, y0, x1, y1;
 } rect;
 
+/* Paint kind of a repeating tile's bitmap (not a device paint kind). */
+#define PAINT_TILE (-1)
+
 /* A non-solid paint, prepared at record time and shared by the bands. */
 typedef struct dl_paint {
   int kind;
@@ -67,6 +70,7 @@ typedef struct st_ent {
   rect saved_clip;
   rect uni;      /* union of the content's bboxes */
   int from_mask; /* a clip pushed by end_mask */
+  int tile;      /* the first of a TileMode=None tile's three entries */
 } st_ent;
 
 struct ras_dl {
@@ -90,7 +94,24 @@ struct ras_dl {
   st_ent *stk;
   int depth, max_depth;
   const ras_cms_out *out; /* CMYK/mono conversion; NULL: naive (issue 8) */
+  ras_matrix post;        /* page space -> device pixels */
+  ras_dl *child;          /* open repeating tile: calls go there */
+  ras_dl *parent;         /* for a tile's content list */
+  int tile_depth;         /* tiles around this list */
+  int tiles_open;         /* TileMode=None tiles open on this list's stack */
+  uint32_t tile_paint;    /* parent paint that receives this tile's bitmap */
+  double tile_w, tile_h;  /* bitmap size in pixels (exact tile cell) */
+  ras_tile tile;          /* parameters of this tile */
+  ras_matrix tile_T;      /* tile space -> parent device */
 };
+
+/* The list that receives calls: the innermost open repeating tile. */
+static ras_dl *target(void *dev) {
+  ras_dl *dl = dev;
+  while (dl->child)
+    dl = dl->child;
+  return dl;
+}
 
 /* ---- recording ---------------------------------------------------------- */
 
@@ -123,6 +144,7 @@ int ras_dl_new(double dpi, const xr_limits *lim, ras_dl **out) {
 void ras_dl_drop(ras_dl *dl) {
   if (!dl)
     return;
+  ras_dl_drop(dl->child);
   free(dl->cmds);
   free(dl->edges);
   free(dl->bidx);
@@ -285,7 +307,7 @@ static void note_bbox(ras_dl *dl, rect r) {
 
 static ras_matrix dev_matrix(const ras_dl *dl, const ras_matrix *ctm) {
   ras_matrix m = ctm ? *ctm : ras_matrix_identity();
-  return ras_matrix_concat(m, ras_matrix_scale(dl->scale, dl->scale));
+  return ras_matrix_concat(m, dl->post);
 }
 
 static int to8(float v) {
@@ -334,6 +356,9 @@ static int add_paint(ras_dl *dl, const ras_paint *paint, const ras_matrix *m,
   return 0;
 }
 
+static int record_fill(ras_dl *dl, int rule, const ras_paint *paint, int a,
+                       uint32_t pidx, rect r);
+
 /* Records the edges in dl->eb as a fill. m is the user-to-device matrix the
  * geometry was built with (non-solid paints are placed with it). */
 static int add_fill(ras_dl *dl, int rule, const ras_paint *paint,
@@ -355,6 +380,12 @@ static int add_fill(ras_dl *dl, int rule, const ras_paint *paint,
     if (rc || !pidx)
       return rc;
   }
+  return record_fill(dl, rule, paint, a, pidx, r);
+}
+
+/* Records the edges in dl->eb as a fill with bbox r. */
+static int record_fill(ras_dl *dl, int rule, const ras_paint *paint, int a,
+                       uint32_t pidx, rect r) {
   uint32_t idx;
   int rc = new_cmd(dl, OP_FILL, &idx);
   if (rc)
@@ -402,13 +433,14 @@ static int dl_begin_page(void *dev, double width, double height) {
   size_t max_edges = dl->max_bytes / sizeof(ras_edge);
   ras_eb_init(&dl->eb, dl->w, dl->h, max_edges);
   dl->clip = (rect){0, 0, dl->w, dl->h};
+  dl->post = ras_matrix_scale(dl->scale, dl->scale);
   dl->begun = 1;
   return 0;
 }
 
 static int dl_fill_path(void *dev, const ras_path *path, const ras_matrix *ctm,
                         int fill_rule, const ras_paint *paint) {
-  ras_dl *dl = dev;
+  ras_dl *dl = target(dev);
   if (!dl->begun)
     return XR_E_USAGE;
   if (dl->dropping || rect_empty(dl->clip))
@@ -422,7 +454,7 @@ static int dl_fill_path(void *dev, const ras_path *path, const ras_matrix *ctm,
 static int dl_stroke_path(void *dev, const ras_path *path,
                           const ras_matrix *ctm, const ras_stroke *stroke,
                           const ras_paint *paint) {
-  ras_dl *dl = dev;
+  ras_dl *dl = target(dev);
   if (!dl->begun)
     return XR_E_USAGE;
   if (dl->dropping || rect_empty(dl->clip))
@@ -446,6 +478,7 @@ static int push(ras_dl *dl, int kind, int pop_kind, uint32_t idx) {
   e->saved_clip = dl->clip;
   e->uni = EMPTY;
   e->from_mask = 0;
+  e->tile = 0;
   return 0;
 }
 
@@ -462,9 +495,11 @@ static int mask_applies(const ras_dl *dl) {
   return 0;
 }
 
+static int push_clip_eb(ras_dl *dl, int fill_rule);
+
 static int dl_push_clip(void *dev, const ras_path *path, const ras_matrix *ctm,
                         int fill_rule) {
-  ras_dl *dl = dev;
+  ras_dl *dl = target(dev);
   if (!dl->begun)
     return XR_E_USAGE;
   if (dl->dropping || rect_empty(dl->clip))
@@ -474,10 +509,20 @@ static int dl_push_clip(void *dev, const ras_path *path, const ras_matrix *ctm,
   int rc = ras_eb_fill_path(&dl->eb, path, &m, RAS_FLAT_TOL);
   if (rc)
     return rc;
+  return push_clip_eb(dl, fill_rule);
+}
+
+/* Pushes the edges in dl->eb as a clip. */
+static int push_clip_eb(ras_dl *dl, int fill_rule) {
+  if (dl->dropping || rect_empty(dl->clip))
+    return push(dl, ST_DROPPED, ST_CLIP, 0);
+  if (dl->eb.err)
+    return dl->eb.err;
   rect r = eb_rect(dl);
   if (dl->depth >= dl->max_depth)
     return XR_E_LIMIT;
   uint32_t idx;
+  int rc;
   if ((rc = new_cmd(dl, OP_CLIP, &idx)))
     return rc;
   if (!rect_empty(r) && (rc = store_edges(dl, idx, r))) {
@@ -530,11 +575,11 @@ static int pop(ras_dl *dl, int pop_kind, int end_op) {
 }
 
 static int dl_pop_clip(void *dev) {
-  return pop(dev, ST_CLIP, OP_POPCLIP);
+  return pop(target(dev), ST_CLIP, OP_POPCLIP);
 }
 
 static int dl_begin_group(void *dev, float opacity) {
-  ras_dl *dl = dev;
+  ras_dl *dl = target(dev);
   if (!dl->begun)
     return XR_E_USAGE;
   int o = to8(opacity);
@@ -569,17 +614,17 @@ static int dl_begin_group(void *dev, float opacity) {
 }
 
 static int dl_end_group(void *dev) {
-  return pop(dev, ST_GROUP, OP_ENDGROUP);
+  return pop(target(dev), ST_GROUP, OP_ENDGROUP);
 }
 
 static int dl_set_aliased(void *dev, int aliased) {
-  ras_dl *dl = dev;
+  ras_dl *dl = target(dev);
   dl->aliased = aliased != 0;
   return 0;
 }
 
 static int dl_begin_mask(void *dev) {
-  ras_dl *dl = dev;
+  ras_dl *dl = target(dev);
   if (!dl->begun)
     return XR_E_USAGE;
   if (dl->dropping || rect_empty(dl->clip)) {
@@ -611,7 +656,7 @@ static int dl_begin_mask(void *dev) {
 }
 
 static int dl_end_mask(void *dev) {
-  ras_dl *dl = dev;
+  ras_dl *dl = target(dev);
   if (!dl->begun || dl->depth == 0 ||
       dl->stk[dl->depth - 1].pop_kind != ST_MASK)
     return XR_E_USAGE;
@@ -647,6 +692,11 @@ static int dl_end_mask(void *dev) {
   return 0;
 }
 
+static int dl_begin_tile(void *dev, const ras_path *path, const ras_matrix *ctm,
+                         int fill_rule, const ras_stroke *stroke,
+                         const ras_tile *tile);
+static int dl_end_tile(void *dev);
+
 const ras_device_fns ras_dl_device = {
     .begin_page = dl_begin_page,
     .fill_path = dl_fill_path,
@@ -658,6 +708,8 @@ const ras_device_fns ras_dl_device = {
     .set_aliased = dl_set_aliased,
     .begin_mask = dl_begin_mask,
     .end_mask = dl_end_mask,
+    .begin_tile = dl_begin_tile,
+    .end_tile = dl_end_tile,
 };
 
 /* ---- replay ------------------------------------------------------------- */
@@ -756,7 +808,7 @@ static void do_fill(band *b, const cmd *c) {
     if (p->sh) {
       ras_shade_fill f = {b->dst, b->clip, p->sh, b->ctx->tmp};
       scan_cmd(b, c, ras_shade_fill_span, &f);
-    } else {
+    } else if (p->img && p->samp.ok) {
       ras_image_fill f = {b->dst, b->clip, &p->samp, b->ctx->tmp};
       scan_cmd(b, c, ras_image_fill_span, &f);
     }
@@ -1009,4 +1061,230 @@ int ras_dl_render_band(const ras_dl *dl, int format, int y0, int h,
   return rc;
 }
 
-void ras_dl_set_output(ras_dl *dl, const ras_cms_out *out) { dl->out = out; }
+void ras_dl_set_output(ras_dl *dl, const ras_cms_out *out) {
+  dl->out = out;
+}
+
+/* ---- tiles -------------------------------------------------------------- */
+
+/* Renders a whole list onto transparent premultiplied RGBA. */
+static int render_rgba(const ras_dl *dl, uint8_t *px, size_t stride) {
+  ras_render_ctx *ctx;
+  int rc = ras_render_ctx_new(&ctx);
+  if (rc)
+    return rc;
+  rc = ras_scan_reserve(&ctx->scan, dl->w);
+  if (!rc)
+    rc = reserve_bytes(&ctx->tmp, &ctx->tmp_cap, ((size_t)dl->w + 2) * 4);
+  if (!rc) {
+    ras_surf base = {px, stride, 0, 0, dl->w, dl->h, 3, 1};
+    band b = {dl, ctx, 0, dl->h, &base, NULL};
+    rc = replay(&b);
+  }
+  ras_render_ctx_drop(ctx);
+  return rc;
+}
+
+/* The area a tile paints, into dl->eb; returns the fill rule to use. */
+static int build_area(ras_dl *dl, const ras_path *path, const ras_matrix *m,
+                      int fill_rule, const ras_stroke *stroke, int *rule) {
+  ras_eb_clear(&dl->eb);
+  if (stroke) {
+    *rule = RAS_NONZERO;
+    if (stroke->ndashes < 0 ||
+        stroke->ndashes > xr_limits_get(&dl->lim, XR_LIMIT_DASH_ENTRIES))
+      return XR_E_LIMIT;
+    return ras_stroke_path(&dl->eb, path, m, stroke, RAS_FLAT_TOL);
+  }
+  *rule = fill_rule;
+  return ras_eb_fill_path(&dl->eb, path, m, RAS_FLAT_TOL);
+}
+
+/* TileMode=None: the base tile drawn in place, clipped to the area and to
+ * the tile cell, as a group with the tile's opacity. No bitmap, so it is
+ * banded like everything else however large the tile. */
+static int tile_in_place(ras_dl *dl, int rule, const ras_matrix *T,
+                         const ras_tile *tile, int visible) {
+  if (dl->depth + 3 > dl->max_depth)
+    return XR_E_LIMIT;
+  if (!visible)
+    ras_eb_clear(&dl->eb);
+  int rc = push_clip_eb(dl, rule);
+  if (rc)
+    return rc;
+  dl->stk[dl->depth - 1].tile = 1;
+  ras_eb_clear(&dl->eb);
+  if (visible) {
+    double cx[4] = {tile->x, tile->x + tile->w, tile->x + tile->w, tile->x};
+    double cy[4] = {tile->y, tile->y, tile->y + tile->h, tile->y + tile->h};
+    for (int i = 0; i < 4; i++) {
+      double x, y;
+      ras_matrix_apply(T, cx[i], cy[i], &x, &y);
+      if (i == 0)
+        ras_eb_move(&dl->eb, x, y);
+      else
+        ras_eb_line(&dl->eb, x, y);
+    }
+    ras_eb_close(&dl->eb);
+  }
+  if ((rc = push_clip_eb(dl, RAS_NONZERO)) ||
+      (rc = dl_begin_group(dl, visible ? tile->opacity : 0))) {
+    while (dl->depth > 0 && !dl->stk[dl->depth - 1].tile)
+      pop(dl, ST_CLIP, OP_POPCLIP);
+    pop(dl, ST_CLIP, OP_POPCLIP);
+    return rc;
+  }
+  dl->tiles_open++;
+  return 0;
+}
+
+static int dl_begin_tile(void *dev, const ras_path *path, const ras_matrix *ctm,
+                         int fill_rule, const ras_stroke *stroke,
+                         const ras_tile *tile) {
+  ras_dl *dl = target(dev);
+  if (!dl->begun || !tile)
+    return XR_E_USAGE;
+  if (dl->tile_depth >= xr_limits_get(&dl->lim, XR_LIMIT_RESOURCE_DEPTH))
+    return XR_E_LIMIT;
+  ras_matrix m = dev_matrix(dl, ctm);
+  ras_matrix T = ras_matrix_concat(tile->m, m), invT;
+  int visible = tile->w > 0 && tile->h > 0 && isfinite(tile->x + tile->y) &&
+                isfinite(tile->w + tile->h) && tile->opacity > 0 &&
+                !dl->dropping && !rect_empty(dl->clip) &&
+                !ras_matrix_invert(&T, &invT);
+  int rule = fill_rule, rc = 0;
+  if (visible)
+    rc = build_area(dl, path, &m, fill_rule, stroke, &rule);
+  if (rc)
+    return rc;
+  rect r = visible ? eb_rect(dl) : EMPTY;
+  if (rect_empty(r))
+    visible = 0;
+  if (!visible || tile->mode == RAS_TILE_NONE)
+    return tile_in_place(dl, rule, &T, tile, visible);
+
+  /* Repeating: the content goes to a list of its own whose device is a
+   * bitmap of the base tile in tile space (so rotated tiles repeat along
+   * their own axes), about one bitmap pixel per device pixel, capped. */
+  double ex = hypot(T.a, T.b), ey = hypot(T.c, T.d);
+  double W = fmax(1, round(tile->w * ex)), H = fmax(1, round(tile->h * ey));
+  if (!(W * H <= RAS_TILE_MAX_PIXELS)) {
+    double k = sqrt(RAS_TILE_MAX_PIXELS / (W * H));
+    W = fmax(1, floor(W * k));
+    H = fmax(1, floor(H * k));
+    if (W * H > RAS_TILE_MAX_PIXELS)
+      W = H = 1; /* absurd aspect ratio */
+  }
+  uint32_t pidx;
+  if ((rc = grow(dl, (void **)&dl->paints, &dl->cappaints, dl->npaints + 1,
+                 sizeof(dl_paint))))
+    return rc;
+  dl_paint *p = &dl->paints[dl->npaints];
+  memset(p, 0, sizeof *p);
+  p->kind = PAINT_TILE;
+  pidx = (uint32_t)++dl->npaints;
+  ras_paint solid;
+  memset(&solid, 0, sizeof solid);
+  if ((rc = record_fill(dl, rule, &solid, 255, pidx, r)))
+    return rc;
+  ras_dl *c = calloc(1, sizeof *c);
+  if (!c)
+    return XR_E_NOMEM;
+  c->dpi = dl->dpi;
+  c->scale = dl->scale;
+  c->lim = dl->lim;
+  c->max_depth = dl->max_depth;
+  c->max_bytes = dl->max_bytes - dl->bytes;
+  c->stk = calloc((size_t)c->max_depth + 1, sizeof *c->stk);
+  if (!c->stk) {
+    free(c);
+    return XR_E_NOMEM;
+  }
+  c->w = (int)W;
+  c->h = (int)H;
+  ras_eb_init(&c->eb, c->w, c->h, c->max_bytes / sizeof(ras_edge));
+  c->clip = (rect){0, 0, c->w, c->h};
+  ras_matrix to_bitmap =
+      ras_matrix_concat(ras_matrix_translate(-tile->x, -tile->y),
+                        ras_matrix_scale(W / tile->w, H / tile->h));
+  c->post = ras_matrix_concat(dl->post, ras_matrix_concat(invT, to_bitmap));
+  c->begun = 1;
+  c->aliased = dl->aliased;
+  c->parent = dl;
+  c->tile_depth = dl->tile_depth + 1;
+  c->tile_paint = pidx;
+  c->tile = *tile;
+  c->tile_T = T;
+  c->out = dl->out;
+  dl->child = c;
+  return 0;
+}
+
+/* Renders the finished tile list c (dl->child) into its paint. */
+static int finish_tile(ras_dl *dl) {
+  ras_dl *c = dl->child;
+  dl->child = NULL;
+  size_t bytes = (size_t)c->w * (size_t)c->h * 4;
+  int rc = 0;
+  uint8_t *px = NULL;
+  ras_image *img = NULL;
+  if (dl->bytes + bytes > dl->max_bytes) {
+    rc = XR_E_LIMIT;
+    goto done;
+  }
+  px = calloc(bytes, 1);
+  img = calloc(1, sizeof *img);
+  if (!px || !img) {
+    rc = XR_E_NOMEM;
+    goto done;
+  }
+  if ((rc = render_rgba(c, px, (size_t)c->w * 4)))
+    goto done;
+  atomic_init(&img->refs, 1);
+  img->w = c->w;
+  img->h = c->h;
+  img->n = 3;
+  img->alpha = 1;
+  img->xdpi = img->ydpi = 96;
+  img->nlevels = 1;
+  img->lv[0] = (ras_mip){c->w, c->h, px};
+  px = NULL;
+  dl->bytes += bytes;
+  const ras_tile *t = &c->tile;
+  ras_matrix to_dev = ras_matrix_concat(
+      ras_matrix_concat(ras_matrix_scale(t->w / c->w, t->h / c->h),
+                        ras_matrix_translate(t->x, t->y)),
+      c->tile_T);
+  double cell[4] = {0, 0, c->w, c->h};
+  dl_paint *p = &dl->paints[c->tile_paint - 1];
+  ras_image_sampler_init(&p->samp, img, &to_dev, cell, t->mode, t->opacity);
+  p->img = img;
+  p->samp.img = img;
+  img = NULL;
+done:
+  free(px);
+  ras_image_drop(img);
+  ras_dl_drop(c);
+  return rc;
+}
+
+static int dl_end_tile(void *dev) {
+  ras_dl *t = target(dev);
+  if (t->tiles_open > 0) {
+    int d = t->depth;
+    if (d < 3 || t->stk[d - 1].pop_kind != ST_GROUP ||
+        t->stk[d - 2].pop_kind != ST_CLIP || t->stk[d - 2].kind == ST_MASK ||
+        !t->stk[d - 3].tile)
+      return XR_E_USAGE;
+    int rc = pop(t, ST_GROUP, OP_ENDGROUP);
+    if (!rc)
+      rc = pop(t, ST_CLIP, OP_POPCLIP);
+    if (!rc)
+      rc = pop(t, ST_CLIP, OP_POPCLIP);
+    t->tiles_open--;
+    return rc;
+  }
+  if (!t->parent || t->depth != 0)
+    return XR_E_USAGE;
+  return finish_tile(t->parent);
+}

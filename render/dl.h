@@ -18,6 +18,13 @@ enum ras_format {
 
 typedef struct ras_dl ras_dl;
 
+/* Repeating tiles (VisualBrush, ImageBrush with TileMode other than None)
+ * are rendered once to a bitmap of the base tile at about device
+ * resolution; a larger tile is rendered at lower resolution so the bitmap
+ * stays within this many pixels (16 MiB). TileMode=None never makes a
+ * bitmap: its content is drawn in place, clipped. */
+#define RAS_TILE_MAX_PIXELS (4.0 * 1024 * 1024)
+
 /* The device table that records into a ras_dl (dev argument: ras_dl *). */
 extern const ras_device_fns ras_dl_device;
 

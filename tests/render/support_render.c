@@ -138,6 +138,39 @@ ras_dl *t_busy_page(double dpi) {
   t_star(&p, 60, 100, 45);
   assert_int_equal(ras_dl_device.stroke_path(dl, &p, &m, &s, &paint), 0);
   assert_int_equal(ras_dl_device.set_aliased(dl, 0), 0);
+  /* A rotated repeating tile with gradient content, over a circle-ish
+   * area, and an in-place (TileMode None) tile. */
+  ras_tile t = {0,   0, 12, 9, {0.8, 0.6, -0.6, 0.8, 150, 20}, RAS_TILE_FLIPXY,
+                0.8f};
+  ras_path_clear(&p);
+  t_star(&p, 170, 40, 28);
+  assert_int_equal(ras_dl_device.begin_tile(dl, &p, &m, RAS_NONZERO, NULL, &t),
+                   0);
+  ras_gradient_stop stops[2] = {{0, {1, 0.5f, 0, 1}}, {1, {0, 0, 1, 0.3f}}};
+  ras_paint g;
+  memset(&g, 0, sizeof g);
+  g.kind = RAS_PAINT_LINEAR;
+  g.grad =
+      (ras_gradient){stops, 2, RAS_SPREAD_REFLECT,   RAS_INTERP_LINEAR, 1, 0, 0,
+                     4,     3, ras_matrix_identity()};
+  ras_matrix tm = {0.8, 0.6, -0.6, 0.8, 150, 20};
+  ras_path_clear(&p);
+  t_rect(&p, 1, 1, 8, 6);
+  assert_int_equal(ras_dl_device.fill_path(dl, &p, &tm, RAS_NONZERO, &g), 0);
+  assert_int_equal(ras_dl_device.end_tile(dl), 0);
+  ras_tile t2 = {10, 100, 30, 30, ras_matrix_identity(), RAS_TILE_NONE, 1};
+  ras_path_clear(&p);
+  t_rect(&p, 0, 90, 60, 60);
+  assert_int_equal(ras_dl_device.begin_tile(dl, &p, &m, RAS_NONZERO, NULL, &t2),
+                   0);
+  g.kind = RAS_PAINT_RADIAL;
+  g.grad.m = (ras_matrix){20, 0, 0, 15, 25, 115};
+  g.grad.x1 = 0.3;
+  g.grad.y1 = -0.2;
+  ras_path_clear(&p);
+  t_rect(&p, 0, 90, 60, 60);
+  assert_int_equal(ras_dl_device.fill_path(dl, &p, &m, RAS_NONZERO, &g), 0);
+  assert_int_equal(ras_dl_device.end_tile(dl), 0);
   ras_path_reset(&p);
   return dl;
 }
