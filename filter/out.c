@@ -220,6 +220,7 @@ static int out_band(void *ud, const xr_page_info *info, int y, int rows,
 
 static int out_end(void *ud, const xr_page_info *info) {
   xr_out *o = ud;
+  (void)info;
   if (o->format == XR_OUT_PNG)
     end_png(o);
   if (o->has_num || o->format == XR_OUT_PNG)

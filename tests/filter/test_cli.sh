@@ -42,7 +42,7 @@ check "PNG without %d is fine for one page" expect_exit 0 "$bin" "$corpus/basic/
 
 check "PGM pages follow one another in one stream" bash -c "
   $bin $corpus/basic/multipage.xps -F pgm -o $tmp/all.pgm &&
-  [ \$(grep -c -a '^P5' $tmp/all.pgm) = 3 ] &&
+  [ \"\$(for o in 0 20015 40030; do tail -c +\$((o+1)) $tmp/all.pgm | head -c 2; done)\" = P5P5P5 ] &&
   [ \$(stat -c %s $tmp/all.pgm) = \$((3 * (15 + 200*100))) ]"
 check "PAM to stdout" bash -c "
   $bin $corpus/basic/square.xps -F pam -o - > $tmp/sq.pam &&
