@@ -143,8 +143,9 @@ def opacity_group():
 
 
 def opacity_mask():
-    mask = linear("0,0", "1,0", stops(("#00000000", "0"), ("#FF000000", "1")),
-                  'MappingMode="RelativeToBoundingBox"')
+    mask = linear("20,0", "380,0", stops(("#00000000", "0"),
+                                         ("#FF000000", "1")),
+                  'MappingMode="Absolute"')
     return ('<Path Fill="#FF000000" Data="%s"/>'
             '<Path Fill="#FFFF8000" Data="%s"><Path.OpacityMask>%s'
             '</Path.OpacityMask></Path>'
@@ -155,8 +156,8 @@ def opacity_mask():
 
 
 def clips():
-    return ('<Canvas Clip="M 50,50 A 100,100 0 1 1 50,50.01 Z '
-            'M 100,150 L 300,150 200,250 Z" '
+    return ('<Canvas Clip="M 50,100 A 100,100 0 0 1 250,100 '
+            'A 100,100 0 0 1 50,100 Z M 100,150 L 300,150 200,250 Z" '
             'RenderTransform="1,0,0,1,50,0">'
             '<Path Fill="#FF3080FF" Data="%s"/>'
             '<Path Fill="#FFFF3000" Clip="M 0,0 L 150,0 0,150 Z" '
@@ -187,17 +188,19 @@ def linear_gradients():
                         linear("150,0", "250,0", st,
                                'SpreadMethod="%s" MappingMode="Absolute"'
                                % spread)))
+    # XPS allows only MappingMode="Absolute" (RelativeToBoundingBox is
+    # accepted by the interpreter for WPF-made files, but is not valid XPS).
     b.append(filled(rect(10, 190, 180, 100),
-                    linear("0,0", "1,1", st,
-                           'MappingMode="RelativeToBoundingBox" '
+                    linear("10,190", "190,290", st,
+                           'MappingMode="Absolute" '
                            'ColorInterpolationMode="ScRgbLinearInterpolation"')))
     b.append(filled(rect(210, 190, 180, 100),
-                    linear("0,0", "1,0", stops(("#FFFF0000", "-0.5"),
-                                               ("#FF00FF00", "0.5"),
-                                               ("#FF00FF00", "0.5"),
-                                               ("#800000FF", "1.5")),
-                           'MappingMode="RelativeToBoundingBox" Opacity="0.8" '
-                           'Transform="1,0,0.3,1,0,0"')))
+                    linear("210,0", "390,0", stops(("#FFFF0000", "-0.5"),
+                                                   ("#FF00FF00", "0.5"),
+                                                   ("#FF0000FF", "0.5"),
+                                                   ("#800000FF", "1.5")),
+                           'MappingMode="Absolute" Opacity="0.8" '
+                           'Transform="1,0,0.3,1,-60,0"')))
     return "".join(b)
 
 
@@ -210,13 +213,13 @@ def radial_gradients():
                     radial("300,75", "340,50", "60", "60", st,
                            'SpreadMethod="Reflect"')))
     b.append(filled(rect(10, 160, 180, 130),
-                    radial("100,225", "70,225", "30", "20", st,
+                    radial("100,225", "85,225", "30", "20", st,
                            'SpreadMethod="Repeat"')))
     b.append(filled(rect(210, 160, 180, 130),
-                    radial("0.5,0.5", "0.25,0.25", "0.5", "0.5", st,
-                           'MappingMode="RelativeToBoundingBox" '
+                    radial("300,225", "270,200", "90", "65", st,
+                           'MappingMode="Absolute" '
                            'ColorInterpolationMode="ScRgbLinearInterpolation" '
-                           'Transform="0.9,0.2,-0.2,0.9,40,-30"')))
+                           'Transform="0.9,0.2,-0.2,0.9,75,-40"')))
     return "".join(b)
 
 
