@@ -179,26 +179,36 @@ def edge_mode():
             'RenderTransform="1,0,0,1,200,0"/>' % (star, star))
 
 
-def linear_gradients():
+def linear_spread():
     st = stops(("#FFFF0000", "0"), ("#FF0000FF", "1"))
     b = []
     for i, spread in enumerate(["Pad", "Reflect", "Repeat"]):
-        y = 10 + i * 60
-        b.append(filled(rect(10, y, 380, 50),
+        y = 10 + i * 95
+        b.append(filled(rect(10, y, 380, 85),
                         linear("150,0", "250,0", st,
                                'SpreadMethod="%s" MappingMode="Absolute"'
                                % spread)))
-    # XPS allows only MappingMode="Absolute" (RelativeToBoundingBox is
-    # accepted by the interpreter for WPF-made files, but is not valid XPS).
-    b.append(filled(rect(10, 190, 180, 100),
-                    linear("10,190", "190,290", st,
+    return "".join(b)
+
+
+def linear_interp():
+    st = stops(("#FFFF0000", "0"), ("#FF0000FF", "1"))
+    b = []
+    # The same stops blended in sRGB (top) and in linear scRGB (bottom):
+    # the scRGB one is brighter in the middle.
+    b.append(filled(rect(10, 10, 380, 80),
+                    linear("10,0", "390,0", st, 'MappingMode="Absolute"')))
+    b.append(filled(rect(10, 100, 380, 80),
+                    linear("10,0", "390,0", st,
                            'MappingMode="Absolute" '
                            'ColorInterpolationMode="ScRgbLinearInterpolation"')))
-    b.append(filled(rect(210, 190, 180, 100),
-                    linear("210,0", "390,0", stops(("#FFFF0000", "-0.5"),
-                                                   ("#FF00FF00", "0.5"),
-                                                   ("#FF0000FF", "0.5"),
-                                                   ("#800000FF", "1.5")),
+    # Stops outside 0..1 shape the colours inside; equal offsets make a hard
+    # edge; brush Opacity and Transform (a shear).
+    b.append(filled(rect(10, 190, 380, 100),
+                    linear("10,0", "390,0", stops(("#FFFF0000", "-0.5"),
+                                                  ("#FF00FF00", "0.5"),
+                                                  ("#FF0000FF", "0.5"),
+                                                  ("#800000FF", "1.5")),
                            'MappingMode="Absolute" Opacity="0.8" '
                            'Transform="1,0,0.3,1,-60,0"')))
     return "".join(b)
@@ -311,7 +321,7 @@ FEATURES = [
     ("arcs", arcs), ("geometry", geometry), ("strokes", strokes),
     ("opacity_group", opacity_group), ("opacity_mask", opacity_mask),
     ("clips", clips), ("edge_mode", edge_mode),
-    ("linear_gradients", linear_gradients),
+    ("linear_spread", linear_spread), ("linear_interp", linear_interp),
     ("radial_gradients", radial_gradients),
     ("visual_brushes", visual_brushes), ("resources", resources_page),
     ("markup_compat", markup_compat), ("transforms", transforms),
