@@ -10,6 +10,7 @@
 #include "filter/pages.h"
 #include "render/cms.h"
 #include "render/cms_out.h"
+#include "render/band.h"
 #include "render/dl.h"
 #include "xps/doc.h"
 #include "xps/font.h"
@@ -176,37 +177,47 @@ static int cancelled(xr_doc *doc, int mode) {
 }
 
 /* Rasterizes one recorded page into the sink, band by band. */
+/* Hands one finished band to the sink; runs on the rendering thread, in
+ * page order, so the sink needs no locking. */
+struct band_ctx {
+  xr_doc *doc;
+  const xr_band_sink *sink;
+  xr_page_info *info;
+};
+
+static int band_out(void *ud, int y, int rows, const uint8_t *data,
+                    size_t stride) {
+  struct band_ctx *b = ud;
+  if (cancelled(b->doc, XR_CANCEL_NOW))
+    return XR_E_CANCELLED;
+  int rc = b->sink->write_band
+               ? b->sink->write_band(b->sink->ud, b->info, y, rows, data,
+                                     stride)
+               : 0;
+  /* Per-band progress: state, throttled by the notifier, so cheap. */
+  if (rc == 0 && b->doc->ntf && b->info->count > 0)
+    xr_notify_progress(b->doc->ntf, b->info->index + 1, b->info->count,
+                       (b->info->index + (double)(y + rows) / b->info->height) /
+                           b->info->count);
+  return rc;
+}
+
+/* Rasterizes one recorded page into the sink, band by band, on the worker
+ * pool. */
 static int deliver_page(xr_doc *doc, const ras_dl *dl, xr_page_info *info,
                         const xr_render_opts *opts, const xr_band_sink *sink,
                         xr_errinfo *err) {
   static const int fmt[] = {RAS_GRAY8, RAS_RGB8, RAS_CMYK8, RAS_MONO1};
-  int band = opts->band_height > 0 ? opts->band_height : 64;
-  if (band > info->height)
-    band = info->height > 0 ? info->height : 1;
-  if ((size_t)band > SIZE_MAX / info->stride)
-    return xr_errinfo_set(err, XR_E_LIMIT, NULL, -1, -1, "band too large");
-  uint8_t *buf = malloc(info->stride * (size_t)band);
-  if (!buf)
-    return xr_errinfo_set(err, XR_E_NOMEM, NULL, -1, -1,
-                          "no memory for a %d-row band", band);
+  struct band_ctx b = {doc, sink, info};
   int rc = sink->begin_page ? sink->begin_page(sink->ud, info) : 0;
-  for (int y = 0; rc == 0 && y < info->height; y += band) {
-    int rows = info->height - y < band ? info->height - y : band;
-    if (cancelled(doc, XR_CANCEL_NOW)) {
-      rc = XR_E_CANCELLED;
-      break;
-    }
-    rc = ras_dl_render_band(dl, fmt[info->colorspace], y, rows, buf,
-                            info->stride);
-    if (rc == 0 && sink->write_band)
-      rc = sink->write_band(sink->ud, info, y, rows, buf, info->stride);
-  }
+  if (rc == 0)
+    rc = ras_band_run(dl, fmt[info->colorspace], opts->band_height,
+                      opts->threads, band_out, &b);
   if (rc == 0 && sink->end_page)
     rc = sink->end_page(sink->ud, info);
-  free(buf);
   if (rc < 0 && err && err->status == XR_OK)
-    xr_errinfo_set(err, rc, NULL, -1, -1, "page %d not delivered",
-                   info->index + 1);
+    xr_errinfo_set(err, rc, NULL, -1, -1, "page %d not delivered: %s",
+                   info->index + 1, xr_strerror(rc));
   return rc;
 }
 
