@@ -18,6 +18,7 @@
 #include "render/cms_out.h"
 #include "render/comp.h"
 #include "render/edges.h"
+#include "render/glyph_list.h"
 #include "render/image.h"
 #include "render/paint.h"
 #include "render/scan.h"
@@ -31,7 +32,8 @@ enum op {
   OP_GROUP,
   OP_ENDGROUP,
   OP_MASK,
-  OP_ENDMASK
+  OP_ENDMASK,
+  OP_GLYPHS
 };
 
 #define NO_END UINT32_MAX
@@ -42,6 +44,7 @@ typedef struct cmd {
   int32_t x0, y0, x1, y1; /* device bbox, exclusive ends */
   uint32_t end;           /* matching end for CLIP, GROUP, MASK, ENDMASK */
   uint32_t paint;         /* FILL: 0 solid, else dl->paints[paint - 1] */
+  uint32_t gref;          /* GLYPHS: run in dl->glyphs */
   size_t eoff;            /* first edge in dl->edges */
   size_t ioff;            /* block index in dl->bidx */
 } cmd;
@@ -93,16 +96,18 @@ struct ras_dl {
   rect clip;    /* clip bbox in force */
   st_ent *stk;
   int depth, max_depth;
-  const ras_cms_out *out; /* CMYK/mono conversion; NULL: naive (issue 8) */
-  ras_matrix post;        /* page space -> device pixels */
-  ras_dl *child;          /* open repeating tile: calls go there */
-  ras_dl *parent;         /* for a tile's content list */
-  int tile_depth;         /* tiles around this list */
-  int tiles_open;         /* TileMode=None tiles open on this list's stack */
-  uint32_t tile_paint;    /* parent paint that receives this tile's bitmap */
-  double tile_w, tile_h;  /* bitmap size in pixels (exact tile cell) */
-  ras_tile tile;          /* parameters of this tile */
-  ras_matrix tile_T;      /* tile space -> parent device */
+  const ras_cms_out *out;  /* CMYK/mono conversion; NULL: naive (issue 8) */
+  ras_matrix post;         /* page space -> device pixels */
+  ras_dl *child;           /* open repeating tile: calls go there */
+  ras_dl *parent;          /* for a tile's content list */
+  int tile_depth;          /* tiles around this list */
+  int tiles_open;          /* TileMode=None tiles open on this list's stack */
+  uint32_t tile_paint;     /* parent paint that receives this tile's bitmap */
+  double tile_w, tile_h;   /* bitmap size in pixels (exact tile cell) */
+  ras_tile tile;           /* parameters of this tile */
+  ras_matrix tile_T;       /* tile space -> parent device */
+  ras_glyph_list *glyphs;  /* glyph runs, created on first use */
+  ras_glyph_cache *gcache; /* shared glyph cache (borrowed), or NULL */
 };
 
 /* The list that receives calls: the innermost open repeating tile. */
@@ -145,6 +150,7 @@ void ras_dl_drop(ras_dl *dl) {
   if (!dl)
     return;
   ras_dl_drop(dl->child);
+  ras_glyph_list_drop(dl->glyphs);
   free(dl->cmds);
   free(dl->edges);
   free(dl->bidx);
@@ -697,6 +703,72 @@ static int dl_begin_tile(void *dev, const ras_path *path, const ras_matrix *ctm,
                          const ras_tile *tile);
 static int dl_end_tile(void *dev);
 
+/* Glyph runs with a solid paint become one GLYPHS command drawn from the
+ * glyph cache; other paints, and glyphs too big for the cache, are filled
+ * as outlines. */
+static int dl_fill_glyphs(void *dev, const ras_glyph_run *run,
+                          const ras_matrix *ctm, const ras_paint *paint) {
+  ras_dl *dl = target(dev);
+  if (!dl->begun)
+    return XR_E_USAGE;
+  if (dl->dropping || rect_empty(dl->clip) || !run || !run->n)
+    return 0;
+  ras_path big;
+  ras_path_init(&big, 0);
+  int rc = 0;
+  if (paint->kind != RAS_PAINT_SOLID) {
+    rc = ras_glyph_run_path(run, &big, NULL);
+    if (!rc)
+      rc = dl_fill_path(dl, &big, ctm, RAS_NONZERO, paint);
+    ras_path_reset(&big);
+    return rc;
+  }
+  int a = to8(paint->solid.a);
+  if (!a)
+    return 0;
+  ras_matrix m = dev_matrix(dl, ctm);
+  if (dl->gcache && !dl->glyphs &&
+      (rc = ras_glyph_list_set_cache(&dl->glyphs, dl->gcache)))
+    return rc;
+  uint32_t ref;
+  int32_t bb[4];
+  rc = ras_glyph_list_add(&dl->glyphs, run, &m, &big, &ref, bb);
+  if (rc == 1) {
+    rect r = rect_and((rect){bb[0], bb[1], bb[2], bb[3]}, dl->clip);
+    r = rect_and(r, (rect){0, 0, dl->w, dl->h});
+    uint32_t idx;
+    rc = 0;
+    if (!rect_empty(r) && !(rc = new_cmd(dl, OP_GLYPHS, &idx))) {
+      cmd *c = &dl->cmds[idx];
+      c->gref = ref;
+      c->x0 = r.x0;
+      c->y0 = r.y0;
+      c->x1 = r.x1;
+      c->y1 = r.y1;
+      c->rgb[0] = (uint8_t)to8(paint->solid.r);
+      c->rgb[1] = (uint8_t)to8(paint->solid.g);
+      c->rgb[2] = (uint8_t)to8(paint->solid.b);
+      c->gray =
+          (uint8_t)((c->rgb[0] * 77 + c->rgb[1] * 150 + c->rgb[2] * 29 + 128) >>
+                    8);
+      c->alpha = (uint8_t)a;
+      note_bbox(dl, r);
+    }
+  }
+  if (rc >= 0 && big.nverbs) {
+    ras_eb_clear(&dl->eb);
+    rc = ras_eb_fill_path(&dl->eb, &big, &m, RAS_FLAT_TOL);
+    if (!rc)
+      rc = add_fill(dl, RAS_NONZERO, paint, &m);
+  }
+  ras_path_reset(&big);
+  return rc < 0 ? rc : 0;
+}
+
+void ras_dl_set_glyph_cache(ras_dl *dl, ras_glyph_cache *cache) {
+  dl->gcache = cache;
+}
+
 const ras_device_fns ras_dl_device = {
     .begin_page = dl_begin_page,
     .fill_path = dl_fill_path,
@@ -710,6 +782,7 @@ const ras_device_fns ras_dl_device = {
     .end_mask = dl_end_mask,
     .begin_tile = dl_begin_tile,
     .end_tile = dl_end_tile,
+    .fill_glyphs = dl_fill_glyphs,
 };
 
 /* ---- replay ------------------------------------------------------------- */
@@ -871,6 +944,19 @@ static int replay(band *b) {
     case OP_FILL:
       if (hits(b, c))
         do_fill(b, c);
+      break;
+    case OP_GLYPHS:
+      if (hits(b, c)) {
+        ras_fill f = {b->dst, b->clip, {0, 0, 0}, c->alpha, b->ctx->tmp};
+        if (b->dst->nc == 1)
+          f.c[0] = c->gray;
+        else
+          memcpy(f.c, c->rgb, 3);
+        int ya = c->y0 > b->y0 ? c->y0 : b->y0;
+        int yb = c->y1 < b->y1 ? c->y1 : b->y1;
+        rc = ras_glyph_list_draw(dl->glyphs, c->gref, ya, yb,
+                                 ras_comp_fill_span, &f);
+      }
       break;
     case OP_CLIP:
       if (!hits(b, c)) {
@@ -1216,6 +1302,7 @@ static int dl_begin_tile(void *dev, const ras_path *path, const ras_matrix *ctm,
   c->tile = *tile;
   c->tile_T = T;
   c->out = dl->out;
+  c->gcache = dl->gcache;
   dl->child = c;
   return 0;
 }

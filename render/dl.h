@@ -56,6 +56,12 @@ size_t ras_dl_stride(const ras_dl *dl, int format);
  * opacity masks (a page without them never allocates a layer). */
 int ras_dl_has_transparency(const ras_dl *dl);
 
+/* Glyph runs of later fill_glyphs calls use cache (shared by every list and
+ * thread; the list takes a reference on first use) instead of a private
+ * cache per list. Call before recording text. */
+struct ras_glyph_cache;
+void ras_dl_set_glyph_cache(ras_dl *dl, struct ras_glyph_cache *cache);
+
 /* Reusable per-thread scratch for band rendering: ras_dl_render_band
  * allocates one per call, band schedulers keep one per worker. */
 typedef struct ras_render_ctx ras_render_ctx;
