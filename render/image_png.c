@@ -1,5 +1,6 @@
 /* PNG decoding through libpng: every bit depth, palette, tRNS, gray and
  * alpha, interlacing, pHYs resolution and iCCP profiles. */
+#include <math.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -22,6 +23,13 @@ static void on_error(png_structp png, png_const_charp msg) {
 
 static void on_warning(png_structp png, png_const_charp msg) {
   (void)png, (void)msg; /* benign; stderr belongs to CUPS */
+}
+
+/* Pixels per metre cannot say 96 dpi exactly (3780 is 96.012): a value
+ * within 0.05 of a whole dpi is taken as that whole value. */
+static double snap_dpi(double v) {
+  double r = floor(v + 0.5);
+  return fabs(v - r) < 0.05 && r > 0 ? r : v;
 }
 
 static void on_read(png_structp png, png_bytep out, png_size_t n) {
@@ -105,8 +113,8 @@ int ras_image_decode_png(const uint8_t *data, size_t len, const xr_limits *lim,
   int unit;
   if (png_get_pHYs(png, info, &rx, &ry, &unit) &&
       unit == PNG_RESOLUTION_METER && rx > 0 && ry > 0) {
-    img->xdpi = rx * 0.0254;
-    img->ydpi = ry * 0.0254;
+    img->xdpi = snap_dpi(rx * 0.0254);
+    img->ydpi = snap_dpi(ry * 0.0254);
   }
   png_charp name;
   int comp;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "render/cms.h"
 #include "render/image_decode.h"
@@ -116,7 +117,8 @@ int xps_image_source_parse(const char *source, char *image, size_t isize,
  * caller). */
 static int find(xps_images *c, const char *key) {
   for (int i = 0; i < c->n; i++)
-    if (strcmp(c->e[i].key, key) == 0)
+    /* Part names compare case-insensitively (OPC). */
+    if (strcasecmp(c->e[i].key, key) == 0)
       return i;
   return -1;
 }
