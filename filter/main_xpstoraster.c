@@ -45,11 +45,8 @@ typedef struct job {
   xr_print_layer *page_eff; /* per page, when the page count is known */
   int npages;
   xr_print_layer job_eff; /* for pages beyond the known count */
-  xr_band_sink sink;
   int out_pages;
   atomic_int cancelled;
-  pthread_mutex_t lock; /* guards doc against the watcher */
-  xr_doc *doc;
 } job;
 
 static void say(job *j, int level, const char *fmt, ...)
@@ -99,11 +96,9 @@ static void *watch_sigterm(void *arg) {
     int sig;
     if (sigwait(&set, &sig) != 0)
       continue;
+    /* Checked where the next page would begin (raster_setup), so the page
+     * being rendered is finished and the stream ends on a page boundary. */
     atomic_store_explicit(&j->cancelled, 1, memory_order_relaxed);
-    pthread_mutex_lock(&j->lock);
-    if (j->doc)
-      xr_doc_cancel(j->doc, XR_CANCEL_AFTER_PAGE);
-    pthread_mutex_unlock(&j->lock);
   }
   return NULL;
 }
@@ -297,20 +292,12 @@ static int run_pass(job *j, pass *ps, const xr_band_sink *sink) {
     free(spec);
     return rc; /* the library has posted the error */
   }
-  pthread_mutex_lock(&j->lock);
-  j->doc = doc;
-  if (atomic_load_explicit(&j->cancelled, memory_order_relaxed))
-    xr_doc_cancel(doc, XR_CANCEL_AFTER_PAGE);
-  pthread_mutex_unlock(&j->lock);
   xr_render_opts ro;
   xr_render_opts_init(&ro);
   ro.dpi = ps->dpi;
   ro.colorspace = ps->cs;
   ro.pages = spec;
   rc = xr_doc_render(doc, &ro, sink, &err);
-  pthread_mutex_lock(&j->lock);
-  j->doc = NULL;
-  pthread_mutex_unlock(&j->lock);
   xr_doc_close(doc);
   free(spec);
   return rc;
@@ -356,18 +343,12 @@ static int render_all(job *j, const xr_band_sink *sink) {
       rc = xr_doc_open(j->path, &oo, &doc, &err);
       if (rc < 0)
         break;
-      pthread_mutex_lock(&j->lock);
-      j->doc = doc;
-      pthread_mutex_unlock(&j->lock);
       xr_render_opts ro;
       xr_render_opts_init(&ro);
       ro.dpi = j->job_eff.dpi;
       ro.colorspace = j->job_eff.colorspace;
       ro.pages = j->pages[0] ? j->pages : NULL;
       rc = xr_doc_render(doc, &ro, sink, &err);
-      pthread_mutex_lock(&j->lock);
-      j->doc = NULL;
-      pthread_mutex_unlock(&j->lock);
       xr_doc_close(doc);
     }
     return rc;
@@ -408,7 +389,6 @@ int main(int argc, char **argv) {
   job j;
   memset(&j, 0, sizeof j);
   atomic_init(&j.cancelled, 0);
-  pthread_mutex_init(&j.lock, NULL);
   int status = 1;
 
   /* A reader going away must show up as a write error, not kill us. */

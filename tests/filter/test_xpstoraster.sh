@@ -181,6 +181,12 @@ n=$(sed -n 's/^pages //p' "$T/term.txt")
 [ -n "$n" ] && [ "$n" -ge 1 ] && [ "$n" -lt 400 ] ||
   fail "SIGTERM: want between 1 and 399 pages, got '$n'"
 grep -q "^INFO: Cancelled after" "$T/term.err" || fail "SIGTERM: no cancel message"
+# Every page that came out is whole: same ink as in the uncancelled run.
+for i in $(seq "${n:-0}"); do
+  ref=$(sed -n "s/^page $(((i - 1) % 2 + 1)) .* ink=//p" "$T/file.txt")
+  got=$(sed -n "s/^page $i .* ink=//p" "$T/term.txt")
+  [ "$got" = "$ref" ] || fail "SIGTERM: page $i ink $got, want $ref (page cut short?)"
+done
 echo "SIGTERM stopped after $n of 400 pages"
 
 if [ $FAILS -ne 0 ]; then
