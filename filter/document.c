@@ -173,7 +173,7 @@ static void report(xr_doc *doc, int level, const xr_errinfo *e) {
 
 static int cancelled(xr_doc *doc, int mode) {
   int c = atomic_load_explicit(&doc->cancel, memory_order_relaxed);
-  return c != 0 && c <= mode;
+  return c >= mode; /* NOW also stops at page boundaries */
 }
 
 /* Rasterizes one recorded page into the sink, band by band. */
