@@ -11,8 +11,33 @@ description; exit status 1 on a malformed stream.
 """
 import struct
 import sys
+import zlib
 
 HDR = 1796
+
+
+def write_png(path, w, h, bpp, rows):
+    """Writes decoded raster rows as PNG (gray, RGB; CMYK and 1-bit shown
+    as gray) for looking at a page."""
+    raw = bytearray()
+    for r in rows:
+        raw.append(0)
+        if bpp == 24 or bpp == 8:
+            raw.extend(r)
+        elif bpp == 32:
+            raw.extend(255 - max(r[i:i + 4]) for i in range(0, 4 * w, 4))
+        elif bpp == 1:
+            raw.extend(0 if (r[x >> 3] >> (7 - (x & 7))) & 1 else 255
+                       for x in range(w))
+    ctype = 2 if bpp == 24 else 0
+
+    def chunk(t, d):
+        c = struct.pack(">I", len(d)) + t + d
+        return c + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
+        ">IIBBBBB", w, h, 8, ctype, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b"")
+    open(path, "wb").write(png)
 
 
 def fail(msg):
@@ -21,6 +46,10 @@ def fail(msg):
 
 
 def main():
+    # rastercheck.py FILE [--png PAGE OUT.png]
+    want_png = None
+    if len(sys.argv) == 5 and sys.argv[2] == "--png":
+        want_png = (int(sys.argv[3]), sys.argv[4])
     data = open(sys.argv[1], "rb").read() if len(sys.argv) > 1 and \
         sys.argv[1] != "-" else sys.stdin.buffer.read()
     if len(data) < 4:
@@ -63,8 +92,10 @@ def main():
             px = data[pos:pos + total]
             pos += total
             ink = sum(1 for b in px if b != blank)
+            rows = [px[i * bpl:(i + 1) * bpl] for i in range(ht)]
         else:
             y = 0
+            rows = []
             while y < ht:
                 if pos >= len(data):
                     fail("page %d: truncated at line %d" % (page, y))
@@ -92,7 +123,11 @@ def main():
                 if y + rep > ht:
                     fail("page %d: repeat past the page" % page)
                 ink += rep * sum(1 for b in line if b != blank)
+                if want_png and want_png[0] == page:
+                    rows.extend([bytes(line)] * rep)
                 y += rep
+        if want_png and want_png[0] == page:
+            write_png(want_png[1], w, ht, bpp, rows)
         print("page %d w=%d h=%d dpi=%dx%d bpp=%d cs=%d pt=%dx%d name=%s "
               "duplex=%d tumble=%d ink=%.4f"
               % (page, w, ht, xdpi, ydpi, bpp, cs, pw, ph, name or "-",
