@@ -15,6 +15,7 @@ sims.xps      BoldSimulation, ItalicSimulation, BoldItalicSimulation
 odttf.xps     an obfuscated font part named by its GUID
 ttc.xps       a TrueType collection (Sans + Serif), FontUri "#0" and "#1"
 effects.xps   Glyphs with RenderTransform, Clip, Opacity and Fill property
+page.xps      a full Letter page of 10 pt text (the benchmark's page)
 """
 import os
 import struct
@@ -414,12 +415,42 @@ def effects(out):
           os.path.join(out, "effects.xps"))
 
 
+LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do "
+         "eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim "
+         "ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut "
+         "aliquip ex ea commodo consequat. Duis aute irure dolor in "
+         "reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla "
+         "pariatur. Excepteur sint occaecat cupidatat non proident, sunt in "
+         "culpa qui officia deserunt mollit anim id est laborum. 0123456789")
+
+
+def page(out):
+    """A Letter page: 62 lines of about 95 characters at 10 pt (13.33 px),
+    alternating Sans and Serif, as a dense text page in print."""
+    sans_f, _, _ = subset(DEJAVU + "DejaVuSans.ttf", LOREM)
+    serif_f, _, _ = subset(DEJAVU + "DejaVuSerif.ttf", LOREM)
+    fonts = {"/Resources/Fonts/sans.ttf": sans_f,
+             "/Resources/Fonts/serif.ttf": serif_f}
+    words = LOREM.split()
+    body, w = [], 0
+    for line in range(62):
+        text = ""
+        while len(text) < 95:
+            text += words[w % len(words)] + " "
+            w += 1
+        f = sorted(fonts)[line % 2]
+        body.append(glyphs(f, 48, 64 + line * 15.5, 13.333, text.strip()))
+    write(package(fonts, "\n".join(body), 816, 1056),
+          os.path.join(out, "page.xps"))
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
         os.path.abspath(__file__))
     out = os.path.join(root, "text")
     os.makedirs(out, exist_ok=True)
-    for gen in (latin, rtl, sideways, sims, odttf, collection, effects):
+    for gen in (latin, rtl, sideways, sims, odttf, collection, effects,
+                page):
         gen(out)
 
 
