@@ -183,8 +183,9 @@ def linear_spread():
     st = stops(("#FFFF0000", "0"), ("#FF0000FF", "1"))
     b = []
     for i, spread in enumerate(["Pad", "Reflect", "Repeat"]):
-        y = 10 + i * 95
-        b.append(filled(rect(10, y, 380, 85),
+        # Edges on whole pixels at 48 dpi, so renderers agree on them.
+        y = 10 + i * 90
+        b.append(filled(rect(10, y, 380, 80),
                         linear("150,0", "250,0", st,
                                'SpreadMethod="%s" MappingMode="Absolute"'
                                % spread)))

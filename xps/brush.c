@@ -357,7 +357,7 @@ int xps_brush_value(xps_run *r, const char *v, long line, xps_brush *b) {
   b->opacity = 1;
   b->transform = ras_matrix_identity();
   b->kind = XPS_BRUSH_SOLID;
-  return color_value(r, v, line, &b->color);
+  return color_value(r, xps_literal(v), line, &b->color);
 }
 
 int xps_brush_prop(xps_run *r, const xps_node *prop, xps_brush *b) {

@@ -70,7 +70,7 @@ int xps_geometry_value(xps_run *r, const char *v, long line, xps_geom *g) {
   }
   /* Abbreviated syntax fills with even-odd unless it says F1. */
   g->rule = RAS_EVENODD;
-  return abbreviated(r, v, line, g, 1);
+  return abbreviated(r, xps_literal(v), line, g, 1);
 }
 
 int xps_geometry_prop(xps_run *r, const xps_node *prop, xps_geom *g) {
@@ -102,7 +102,7 @@ int xps_transform_value(xps_run *r, const char *v, long line, ras_matrix *m) {
     xps_resource_leave(r, n, saved);
     return rc;
   }
-  if (xps_parse_matrix(v, m)) {
+  if (xps_parse_matrix(xps_literal(v), m)) {
     xps_run_warn(r, line, "bad transform '%.60s'", v);
     return XR_E_SYNTAX;
   }

@@ -2,6 +2,7 @@
  * Canvas/Path/Glyphs children, and unwinding on errors. */
 #include "xps/page.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,8 @@ int xps_draw_node(xps_run *r, const xps_node *n) {
   const xps_event *ev;
   int base = r->nframes;
   xps_src_replay(&s, n);
+  s.replayed = &r->replayed;
+  s.max_replayed = (long)xps_limit(r->ctx, XR_LIMIT_ELEMENTS_PER_PAGE);
   int rc = xps_src_next(&s, &ev, r->err);
   if (rc <= 0)
     return rc;
@@ -175,6 +178,8 @@ int xps_page_run_buffer(xps_pkg *pkg, const char *name, const char *xml,
   free(r.frames);
   if (rc > 0)
     rc = 0;
+  if (rc < 0 && !err->part[0])
+    snprintf(err->part, sizeof err->part, "%s", name);
   return rc;
 }
 

@@ -53,6 +53,11 @@ const xps_node *xps_node_child(const xps_node *n, const char *name);
  * Visual of a VisualBrush), with one event of push-back. */
 typedef struct xps_src {
   xps_mc *mc;
+  /* Replays draw the same markup again (a VisualBrush used many times):
+   * every replayed element counts here, against ELEMENTS_PER_PAGE, so
+   * nested brushes cannot multiply a page's work without bound. */
+  long *replayed;
+  long max_replayed;
   const xps_node *root, *cur;
   int phase; /* replay: 0 start of cur next, 1 end of cur next, 2 done */
   xps_event ev;
@@ -97,6 +102,7 @@ typedef struct xps_run {
   int nesting;   /* Canvas/group nesting against NESTING */
   int res_depth; /* resource references and visual brushes being resolved */
   int aliased;
+  long replayed; /* elements drawn again by VisualBrush replays */
   double page_w, page_h;
   struct xps_cframe *frames; /* open Canvas elements, NESTING of them */
   int nframes;
@@ -116,5 +122,7 @@ int xps_parse_bool(const char *s, int *out);
 /* Key of "{StaticResource key}" into buf; 1 if s is such a reference,
  * 0 if it is a plain value, XR_E_SYNTAX for a malformed reference. */
 int xps_static_ref(const char *s, char *buf, size_t size);
+/* A plain value: "{}" at the start escapes a literal brace. */
+const char *xps_literal(const char *s);
 
 #endif

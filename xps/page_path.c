@@ -145,8 +145,15 @@ int xps_path_draw(xps_run *r, const xps_node *n) {
     rc = brush_of(r, n, "Stroke", &stroke);
   if (!rc && stroke.kind)
     rc = stroke_params(r, n, &st);
-  if (rc || fx.opacity <= 0 || (!fill.kind && !stroke.kind) || !g.fill.nverbs)
+  if (rc || fx.opacity <= 0)
     goto done; /* XR_E_SYNTAX was warned: the element is skipped */
+  /* An unfilled figure leaves nothing to fill but still strokes. */
+  if (!g.fill.nverbs)
+    fill.kind = XPS_BRUSH_NONE;
+  if (!xps_geom_stroke(&g)->nverbs)
+    stroke.kind = XPS_BRUSH_NONE;
+  if (!fill.kind && !stroke.kind)
+    goto done;
   /* Fill and stroke of one half-transparent path must not show through
    * each other: composite them as a group. A lone paint takes the opacity
    * itself. */

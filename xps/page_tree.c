@@ -127,6 +127,11 @@ int xps_src_next(xps_src *s, const xps_event **ev, xr_errinfo *err) {
   s->ev.name = n->name;
   s->ev.line = n->line;
   if (s->phase == 0) {
+    if (s->replayed && ++*s->replayed > s->max_replayed)
+      return xr_errinfo_set(err, XR_E_LIMIT, NULL, n->line, -1,
+                            "visual brushes replay more than "
+                            "ELEMENTS_PER_PAGE (%ld) elements",
+                            s->max_replayed);
     s->ev.type = XPS_EV_START;
     s->ev.attrs = n->attrs;
     s->ev.nattrs = n->nattrs;

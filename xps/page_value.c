@@ -103,3 +103,10 @@ int xps_static_ref(const char *s, char *buf, size_t size) {
   buf[n] = '\0';
   return 1;
 }
+
+const char *xps_literal(const char *s) {
+  const char *p = s;
+  while (is_space(*p))
+    p++;
+  return p[0] == '{' && p[1] == '}' ? p + 2 : s;
+}

@@ -93,6 +93,18 @@ static void filled_and_stroked_flags(void **state) {
                       "M 0 0 L 1 0 L 1 1 M 5 5 L 6 5 M 6 6 L 5 6 L 5 5");
 }
 
+static void stroke_only_figures(void **state) {
+  (void)state;
+  trace_ctx(&ctx, &w);
+  assert_int_equal(run(DATA("<PathGeometry><PathFigure StartPoint=\"0,0\" "
+                            "IsFilled=\"false\"><PolyLineSegment "
+                            "Points=\"1,0 1,1\"/></PathFigure>"
+                            "</PathGeometry>")),
+                   0);
+  assert_int_equal(count_of(t.buf, "fill"), 0);
+  assert_string_equal(line_of("stroke"), "M 0 0 L 1 0 L 1 1");
+}
+
 static void figures_and_transform(void **state) {
   (void)state;
   trace_ctx(&ctx, &w);
@@ -175,6 +187,7 @@ int main(void) {
       cmocka_unit_test(segments),
       cmocka_unit_test(arc_segment),
       cmocka_unit_test(filled_and_stroked_flags),
+      cmocka_unit_test(stroke_only_figures),
       cmocka_unit_test(figures_and_transform),
       cmocka_unit_test(bad_geometry),
       cmocka_unit_test(point_limit),

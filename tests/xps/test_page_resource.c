@@ -65,72 +65,70 @@ static void page_resources(void **state) {
 static void nested_scopes(void **state) {
   (void)state;
   assert_int_equal(
-      run(
-          PAGE(
-              RES("FixedPage", "<SolidColorBrush x:Key=\"c\" "
-                               "Color=\"#FF0000\"/>"
-                               "<SolidColorBrush x:Key=\"outer\" "
-                               "Color=\"#0000FF\"/>") "<Canvas>" RES("Canvas",
-                                                                     "<SolidCol"
-                                                                     "orBrush "
-                                                                     "x:Key="
-                                                                     "\"c\" "
-                                                                     "Color=\"#"
-                                                                     "00FF00\"/"
-                                                                     ">") "<Can"
-                                                                          "vas>"
-                                                                          "<Pat"
-                                                                          "h "
-                                                                          "Data"
-                                                                          "=\"M"
-                                                                          "0,0 "
-                                                                          "L1,"
-                                                                          "1\" "
-                                                                          "Fill"
-                                                                          "=\"{"
-                                                                          "Stat"
-                                                                          "icRe"
-                                                                          "sour"
-                                                                          "ce "
-                                                                          "c}"
-                                                                          "\"/>"
-                                                                          "<Pat"
-                                                                          "h "
-                                                                          "Data"
-                                                                          "=\"M"
-                                                                          "0,0 "
-                                                                          "L1,"
-                                                                          "1\" "
-                                                                          "Fill"
-                                                                          "=\"{"
-                                                                          "Stat"
-                                                                          "icRe"
-                                                                          "sour"
-                                                                          "ce "
-                                                                          "oute"
-                                                                          "r}"
-                                                                          "\"/>"
-                                                                          "</"
-                                                                          "Canv"
-                                                                          "as><"
-                                                                          "/Can"
-                                                                          "vas>"
-                                                                          "<Pat"
-                                                                          "h "
-                                                                          "Data"
-                                                                          "=\"M"
-                                                                          "0,0 "
-                                                                          "L1,"
-                                                                          "1\" "
-                                                                          "Fill"
-                                                                          "=\"{"
-                                                                          "Stat"
-                                                                          "icRe"
-                                                                          "sour"
-                                                                          "ce "
-                                                                          "c}"
-                                                                          "\"/"
-                                                                          ">")),
+      run(PAGE(RES("FixedPage",
+                   "<SolidColorBrush x:Key=\"c\" "
+                   "Color=\"#FF0000\"/>"
+                   "<SolidColorBrush x:Key=\"outer\" "
+                   "Color=\"#0000FF\"/>") "<Canvas>" RES("Canvas", "<SolidCol"
+                                                                   "orBrush "
+                                                                   "x:Key="
+                                                                   "\"c\" "
+                                                                   "Color=\"#"
+                                                                   "00FF00\"/"
+                                                                   ">") "<Can"
+                                                                        "vas>"
+                                                                        "<Pat"
+                                                                        "h "
+                                                                        "Data"
+                                                                        "=\"M"
+                                                                        "0,0 "
+                                                                        "L1,"
+                                                                        "1\" "
+                                                                        "Fill"
+                                                                        "=\"{"
+                                                                        "Stat"
+                                                                        "icRe"
+                                                                        "sour"
+                                                                        "ce "
+                                                                        "c}"
+                                                                        "\"/>"
+                                                                        "<Pat"
+                                                                        "h "
+                                                                        "Data"
+                                                                        "=\"M"
+                                                                        "0,0 "
+                                                                        "L1,"
+                                                                        "1\" "
+                                                                        "Fill"
+                                                                        "=\"{"
+                                                                        "Stat"
+                                                                        "icRe"
+                                                                        "sour"
+                                                                        "ce "
+                                                                        "oute"
+                                                                        "r}"
+                                                                        "\"/>"
+                                                                        "</"
+                                                                        "Canv"
+                                                                        "as><"
+                                                                        "/Can"
+                                                                        "vas>"
+                                                                        "<Pat"
+                                                                        "h "
+                                                                        "Data"
+                                                                        "=\"M"
+                                                                        "0,0 "
+                                                                        "L1,"
+                                                                        "1\" "
+                                                                        "Fill"
+                                                                        "=\"{"
+                                                                        "Stat"
+                                                                        "icRe"
+                                                                        "sour"
+                                                                        "ce "
+                                                                        "c}"
+                                                                        "\"/"
+                                                                        ">")),
       0);
   /* Inner scope shadows, outer keys show through, and the inner
    * dictionary ends with its Canvas. */
@@ -183,6 +181,76 @@ static void missing_and_malformed_keys(void **state) {
       0);
   assert_int_equal(w.n, 1);
   assert_int_equal(count_of(t.buf, "fill"), 0);
+}
+
+static void literal_braces(void **state) {
+  (void)state;
+  /* "{}" escapes a value that would otherwise look like an extension. */
+  assert_int_equal(run(PAGE("<Path Data=\"{}M0,0 L1,1\" Fill=\"{}#FF0000\" "
+                            "RenderTransform=\"{}1,0,0,1,2,3\"/>")),
+                   0);
+  assert_int_equal(count_of(t.buf, "fill evenodd #FF0000FF [ 1 0 0 1 2 3 ] "
+                                   "M 0 0 L 1 1"),
+                   1);
+  assert_int_equal(w.n, 0);
+}
+
+/* Each level's Visual holds fan paths filled with the next level's brush:
+ * work grows as fan^depth unless replays are bounded. */
+static char *fan_page(int depth, int fan) {
+  size_t cap = 4096 + (size_t)depth * (size_t)fan * 128;
+  char *x = malloc(cap);
+  size_t k = (size_t)snprintf(x, cap,
+                              "<FixedPage %s %s Width=\"9\" Height=\"9\">"
+                              "<FixedPage.Resources><ResourceDictionary>",
+                              NS, XK);
+  for (int d = 0; d < depth; d++) {
+    k += (size_t)snprintf(x + k, cap - k,
+                          "<VisualBrush x:Key=\"b%d\" Viewbox=\"0,0,1,1\" "
+                          "Viewport=\"0,0,1,1\"><VisualBrush.Visual><Canvas>",
+                          d);
+    for (int i = 0; i < fan; i++) {
+      if (d == 0)
+        k += (size_t)snprintf(x + k, cap - k,
+                              "<Path Data=\"M0,0 L1,1\" Fill=\"#000000\"/>");
+      else
+        k += (size_t)snprintf(x + k, cap - k,
+                              "<Path Data=\"M0,0 L1,1\" "
+                              "Fill=\"{StaticResource b%d}\"/>",
+                              d - 1);
+    }
+    k += (size_t)snprintf(x + k, cap - k,
+                          "</Canvas></VisualBrush.Visual></VisualBrush>");
+  }
+  snprintf(x + k, cap - k,
+           "</ResourceDictionary></FixedPage.Resources>"
+           "<Path Data=\"M0,0 L1,1\" Fill=\"{StaticResource b%d}\"/>"
+           "</FixedPage>",
+           depth - 1);
+  return x;
+}
+
+static void replay_amplification(void **state) {
+  (void)state;
+  xps_ctx c;
+  trace_ctx(&c, &w);
+  /* 3 levels of 4: 4 + 16 + 64 replayed Paths plus 1 + 4 + 16 Canvases. */
+  xr_limits_set(&c.limits, XR_LIMIT_ELEMENTS_PER_PAGE, 105);
+  char *x = fan_page(3, 4);
+  assert_int_equal(trace_page(&t, x, &c, &err), 0);
+  assert_int_equal(count_of(t.buf, "fill evenodd #000000FF"), 64);
+  xr_limits_set(&c.limits, XR_LIMIT_ELEMENTS_PER_PAGE, 104);
+  assert_int_equal(trace_page(&t, x, &c, &err), XR_E_LIMIT);
+  assert_int_equal(t.depth, 0);
+  free(x);
+  /* 20 levels of 10 would be 10^20 fills: stopped by the limit (lowered
+   * from its default of a million only to keep the sanitized test fast). */
+  trace_ctx(&c, &w);
+  xr_limits_set(&c.limits, XR_LIMIT_ELEMENTS_PER_PAGE, 100000);
+  x = fan_page(20, 10);
+  assert_int_equal(trace_page(&t, x, &c, &err), XR_E_LIMIT);
+  assert_string_equal(err.part, "/p.fpage");
+  free(x);
 }
 
 static void cycles(void **state) {
@@ -317,6 +385,8 @@ int main(void) {
       cmocka_unit_test(nested_scopes),
       cmocka_unit_test(resource_uses_resource),
       cmocka_unit_test(missing_and_malformed_keys),
+      cmocka_unit_test(literal_braces),
+      cmocka_unit_test(replay_amplification),
       cmocka_unit_test(cycles),
       cmocka_unit_test(resource_depth_limit),
       cmocka_unit_test(remote_dictionary),
