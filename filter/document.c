@@ -12,6 +12,7 @@
 #include "render/cms_out.h"
 #include "render/band.h"
 #include "render/dl.h"
+#include "render/glyph_cache.h"
 #include "xps/doc.h"
 #include "xps/font.h"
 #include "xps/image.h"
@@ -27,6 +28,7 @@ struct xr_doc {
   atomic_int cancel;     /* enum xr_cancel_mode, 0 = running */
   atomic_int stop_now;   /* mirrors XR_CANCEL_NOW for xps/ loops */
   atomic_int warnings; /* warn may run on several render threads */
+  ras_glyph_cache *gcache; /* glyph masks shared by pages and threads */
 };
 
 /* Warnings from xps/ become WARNING events naming the part and line. */
@@ -50,6 +52,7 @@ static int finish_open(xr_doc *doc, const xr_open_opts *opts, xr_doc **out,
     }
     xps_pkg_close(doc->pkg);
     xps_fonts_drop(doc->ctx.fonts);
+    ras_glyph_cache_drop(doc->gcache);
     ras_cms_drop(doc->ctx.cms);
     xps_images_drop(doc->ctx.images);
     free(doc);
@@ -65,8 +68,11 @@ static xr_doc *doc_alloc(const xr_open_opts *opts) {
   if (!doc)
     return NULL;
   xps_ctx_init(&doc->ctx);
-  /* Fonts are loaded once per job and shared by its pages. */
-  if (xps_fonts_new(NULL, &doc->ctx.fonts)) {
+  /* Fonts are loaded once per job and shared by its pages, and so is the
+   * glyph cache (issue 7). */
+  if (xps_fonts_new(NULL, &doc->ctx.fonts) ||
+      ras_glyph_cache_new(0, &doc->gcache)) {
+    xps_fonts_drop(doc->ctx.fonts);
     free(doc);
     return NULL;
   }
@@ -74,6 +80,7 @@ static xr_doc *doc_alloc(const xr_open_opts *opts) {
   if (ras_cms_new(&doc->ctx.cms) || xps_images_new(&doc->ctx.images)) {
     ras_cms_drop(doc->ctx.cms);
     xps_fonts_drop(doc->ctx.fonts);
+    ras_glyph_cache_drop(doc->gcache);
     free(doc);
     return NULL;
   }
@@ -96,6 +103,7 @@ static int open_failed(xr_doc *doc, int rc, xr_errinfo *err) {
                       xr_errinfo_format(err, line, sizeof line));
   }
   xps_fonts_drop(doc->ctx.fonts);
+  ras_glyph_cache_drop(doc->gcache);
   ras_cms_drop(doc->ctx.cms);
   xps_images_drop(doc->ctx.images);
   free(doc);
@@ -154,6 +162,7 @@ void xr_doc_close(xr_doc *doc) {
   xps_doc_close(doc->doc);
   xps_pkg_close(doc->pkg);
   xps_fonts_drop(doc->ctx.fonts);
+  ras_glyph_cache_drop(doc->gcache);
   ras_cms_drop(doc->ctx.cms);
   xps_images_drop(doc->ctx.images); /* display lists keep their own refs */
   free(doc);
@@ -230,6 +239,7 @@ static int render_one(xr_doc *doc, const xps_page_ref *ref, int count,
     return xr_errinfo_set(err, rc, ref->name, -1, -1,
                           "cannot start a display list");
   ras_dl_set_output(dl, out);
+  ras_dl_set_glyph_cache(dl, doc->gcache);
   rc = xps_page_run(doc->pkg, ref->name, &doc->ctx, &ras_dl_device, dl, err);
   if (rc >= 0) {
     xr_page_info info;
