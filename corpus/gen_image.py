@@ -406,6 +406,50 @@ def gen_contextcolor(outdir):
     doc(outdir, "contextcolor.xps", body, res)
 
 
+def big_png(w, h):
+    """A w x h RGB PNG whose Sub-filtered rows are constant deltas: it
+    compresses to almost nothing, yet decodes to w * h real pixels."""
+    raw = bytearray()
+    for y in range(h):
+        raw += bytes([1, y % 256, (y * 3) % 256, (255 - y) % 256])
+        raw += bytes([1, 2, 3]) * (w - 1)
+    out = b"\x89PNG\r\n\x1a\n"
+    out += _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+    out += _chunk(b"IDAT", zlib.compress(bytes(raw), 9))
+    return out + _chunk(b"IEND", b"")
+
+
+def gen_bench(outdir):
+    """An image-heavy Letter page for bench/bench_image.cc: a 2400 x 1600
+    photo-sized PNG scaled into a 7 x 4.7 inch box, the same image as nine
+    thumbnails (one decode, nine fills), a JPEG row, and a tiled
+    background."""
+    res = {"/Resources/big.png": big_png(2400, 1600),
+           "/Resources/rgb.jpg": src("rgb.jpg"),
+           "/Resources/cmyk.jpg": src("cmyk-adobe.jpg"),
+           "/Resources/t.png": png(16, 12, 2, 8,
+                                   lambda x, y: quad_rgb(x, y, 16, 12))}
+    body = image_path(0, 0, 816, 1056, "/Resources/t.png", vb=(0, 0, 16, 12),
+                      tile="FlipXY", vp=(0, 0, 32, 24),
+                      extra=' Opacity="0.3"')
+    body += image_path(72, 72, 672, 448, "/Resources/big.png",
+                       vb=(0, 0, 2400, 1600))
+    for i in range(9):
+        x = 72 + (i % 3) * 230
+        y = 560 + (i // 3) * 110
+        body += image_path(x, y, 150, 100, "/Resources/big.png",
+                           vb=(0, 0, 2400, 1600))
+    for i in range(4):
+        body += image_path(72 + i * 170, 900, 150, 100,
+                           "/Resources/%s.jpg" % ("rgb", "cmyk")[i % 2],
+                           vb=(0, 0, 48, 32))
+    p = xpsgen.Package()
+    p.add_page(body, 816, 1056)
+    for k, v in res.items():
+        p.add_resource(k, v)
+    p.write(os.path.join(outdir, "bench.xps"))
+
+
 def gen_bad(outdir):
     good = png(48, 32, 2, 8, quad_rgb)
     bomb = bytearray(png(1, 1, 2, 8, lambda x, y: (0, 0, 0)))
@@ -468,6 +512,7 @@ def main():
     gen_tile(outdir)
     gen_contextcolor(outdir)
     gen_bad(outdir)
+    gen_bench(outdir)
 
 
 if __name__ == "__main__":

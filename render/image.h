@@ -7,9 +7,11 @@
  * the image is immutable and may be shared by any number of threads and
  * display lists (reference counted with keep/drop).
  *
- * Sampling picks the mip level whose texel is just below the device pixel's
- * footprint and filters bilinearly inside it, so a large image scaled down
- * is averaged over every source pixel instead of point-sampled. */
+ * Sampling is trilinear: it filters bilinearly in the two mip levels whose
+ * texels bracket the device pixel's footprint and blends them by where the
+ * footprint lies between, so a large image scaled down is averaged over
+ * every source pixel instead of point-sampled, without aliasing at scales
+ * between powers of two. */
 #ifndef RAS_IMAGE_H
 #define RAS_IMAGE_H
 
@@ -94,8 +96,10 @@ typedef struct ras_image_sampler {
   ras_matrix inv;        /* device pixel -> level-0 image pixel */
   double bx, by, bw, bh; /* the tile (or the visible part) in image pixels */
   int tile;              /* RAS_IMAGE_TILE_* */
-  int level;             /* mip level used */
+  int level;             /* finer mip level used */
   double lsx, lsy;       /* level-0 pixels -> level pixels */
+  int blend;             /* 0..256: weight of the next coarser level */
+  double lsx2, lsy2;     /* level-0 pixels -> next level pixels */
   int alpha;             /* opacity 0..255 */
   int ok;                /* 0: nothing to draw (singular, empty) */
 } ras_image_sampler;

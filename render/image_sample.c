@@ -52,6 +52,13 @@ void ras_image_sampler_init(ras_image_sampler *s, const ras_image *img,
   s->level = level;
   s->lsx = (double)img->lv[level].w / img->w;
   s->lsy = (double)img->lv[level].h / img->h;
+  /* Between levels (1 <= f < 2 texels per pixel here), blend towards the
+   * coarser one in proportion to log2 f. */
+  if (level + 1 < img->nlevels && f > 1.0) {
+    s->blend = (int)lrint(log2(f < 2 ? f : 2) * 256);
+    s->lsx2 = (double)img->lv[level + 1].w / img->w;
+    s->lsy2 = (double)img->lv[level + 1].h / img->h;
+  }
   int a = (int)lrintf((opacity < 0 ? 0 : opacity > 1 ? 1 : opacity) * 255);
   s->alpha = a;
   s->ok = a > 0 && isfinite(s->inv.a + s->inv.b + s->inv.c + s->inv.d +
@@ -120,6 +127,13 @@ void ras_image_sample_span(const ras_image_sampler *s, int x, int y, int n,
       continue;
     uint8_t *o = out + (size_t)i * 4;
     bilinear(m, ix * s->lsx, iy * s->lsy, o);
+    if (s->blend) {
+      uint8_t c2[4];
+      bilinear(m + 1, ix * s->lsx2, iy * s->lsy2, c2);
+      for (int c = 0; c < 4; c++)
+        o[c] =
+            (uint8_t)((o[c] * (256 - s->blend) + c2[c] * s->blend + 128) >> 8);
+    }
     if (s->alpha != 255)
       for (int c = 0; c < 4; c++)
         o[c] = (uint8_t)ras_div255((uint32_t)o[c] * (uint32_t)s->alpha);
