@@ -56,6 +56,30 @@ check "unknown format is a usage error" expect_exit 2 "$bin" "$corpus/sample.xps
 check "--help" expect_exit 0 "$bin" --help
 check "--version" bash -c "$bin --version | grep -q '^xpsraster '"
 
+check "-F pwg writes a PWG raster stream" bash -c "
+  $bin $corpus/basic/multipage.xps -F pwg -o $tmp/m.pwg 2>/dev/null &&
+  [ \"\$(head -c 4 $tmp/m.pwg)\" = RaS2 ] &&
+  [ \$(grep -a -c PwgRaster $tmp/m.pwg) -ge 1 ]"
+check "-F cups writes a CUPS raster stream" bash -c "
+  $bin $corpus/basic/square.xps -F cups -o - 2>/dev/null > $tmp/s.ras &&
+  head -c 4 $tmp/s.ras | grep -q -E '^(RaS2|2SaR|RaS3|3SaR)$'"
+check "-c mono writes a 1-bit PNG, black inside" bash -c "
+  $bin $corpus/basic/square.xps -c mono -o $tmp/mono.png 2>/dev/null &&
+  [ \"\$($info $tmp/mono.png 100 100)\" = '200 200 1 0 0' ] &&
+  [ \"\$($info $tmp/mono.png 5 5)\" = '200 200 1 0 1' ]"
+check "-c cmyk writes a CMYK PAM" bash -c "
+  $bin $corpus/basic/square.xps -c cmyk -F pam -o $tmp/k.pam 2>/dev/null &&
+  grep -a -q 'TUPLTYPE CMYK' $tmp/k.pam && grep -a -q 'DEPTH 4' $tmp/k.pam"
+check "-c cmyk to PNG is a usage error" expect_exit 2 "$bin" "$corpus/sample.xps" -c cmyk -o "$tmp/x.png"
+check "stdin renders the same pixels as the file" bash -c "
+  $bin $corpus/sample.xps -F pam -o $tmp/file.pam 2>/dev/null &&
+  cat $corpus/sample.xps | $bin - -F pam -o $tmp/pipe.pam 2>/dev/null &&
+  cmp -s $tmp/file.pam $tmp/pipe.pam"
+check "-j 1 and -j 2 and band heights give the same bytes" bash -c "
+  $bin $corpus/sample.xps -F pam -j 1 -o $tmp/j1.pam 2>/dev/null &&
+  $bin $corpus/sample.xps -F pam -j 2 -B 7 -o $tmp/j2.pam 2>/dev/null &&
+  cmp -s $tmp/j1.pam $tmp/j2.pam"
+
 one_line_error() { # file, pattern, wanted exit
   "$bin" "$1" -o "$tmp/e-%d.png" >"$tmp/out" 2>"$tmp/err"; local got=$?
   [ "$got" = "$3" ] || { echo "  exit $got"; cat "$tmp/err"; return 1; }
