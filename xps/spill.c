@@ -165,6 +165,16 @@ uint64_t xps_spill_end(xps_spill *s) {
   return sl->size;
 }
 
+int xps_spill_demote(xps_spill *s, int64_t id, xr_errinfo *err) {
+  if (id < 0 || (uint64_t)id >= s->n ||
+      (s->open_slot && (uint64_t)id == s->n - 1))
+    return XR_E_INVAL;
+  slot *sl = &s->v[id];
+  if (sl->file_off >= 0 || !sl->mem)
+    return 0;
+  return to_file(s, sl, err);
+}
+
 void xps_spill_release(xps_spill *s, int64_t id) {
   if (id < 0 || (uint64_t)id >= s->n)
     return;

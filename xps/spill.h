@@ -30,6 +30,11 @@ void xps_spill_abort(xps_spill *s);
 int xps_spill_read(xps_spill *s, int64_t slot, uint64_t off, void *dst,
                    size_t n, xr_errinfo *err);
 
+/* Moves a finished slot from memory to the file, freeing its memory; it
+ * stays readable. For parts read once (pages), so that memory is kept for
+ * the resources later pages share. */
+int xps_spill_demote(xps_spill *s, int64_t slot, xr_errinfo *err);
+
 /* Frees a slot's memory (it can no longer be read). */
 void xps_spill_release(xps_spill *s, int64_t slot);
 

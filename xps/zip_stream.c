@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -563,12 +564,27 @@ static int st_advance(xps_pkg *pkg, xr_errinfo *err) {
   }
 }
 
+static int has_suffix(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int read_once(const char *name) {
+  return has_suffix(name, ".fpage") || has_suffix(name, ".fdoc") ||
+         has_suffix(name, ".fdseq") || has_suffix(name, ".rels") ||
+         has_suffix(name, ".xml");
+}
+
 static int st_read(xps_pkg *pkg, const pkg_entry *e, const pkg_loc *loc,
                    unsigned char *dst, xr_errinfo *err) {
   stream_impl *s = pkg->impl;
   int rc = xps_spill_read(s->spill, loc->ref, 0, dst, (size_t)loc->size, err);
   if (rc < 0 && err && !err->part[0])
     snprintf(err->part, sizeof err->part, "%s", e->name);
+  /* Pages and structure parts are read once: give their memory to the
+   * resources that later pages share. Failing to demote costs nothing. */
+  if (rc == 0 && read_once(e->name))
+    xps_spill_demote(s->spill, loc->ref, NULL);
   return rc;
 }
 
@@ -591,6 +607,46 @@ static void st_close(xps_pkg *pkg) {
 }
 
 static const pkg_ops stream_ops = {st_read, st_advance, st_close, NULL};
+
+/* '<', or a UTF-8 or UTF-16 byte order mark: markup, not a ZIP. */
+static int looks_like_xml(const unsigned char *b, size_t n) {
+  return b[0] == '<' || (n >= 3 && b[0] == 0xEF && b[1] == 0xBB) ||
+         (n >= 2 &&
+          ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)));
+}
+
+/* A lone FixedPage on the stream: all of it is the one part. */
+static int lone_page(xps_pkg *pkg, stream_impl *s, xr_errinfo *err) {
+  static const char name[] = "page.fpage";
+  cur c = {.name = "/page.fpage", .offset = 0};
+  int64_t slot = xps_spill_begin(s->spill);
+  if (slot < 0)
+    return (int)slot;
+  for (;;) {
+    size_t avail;
+    int rc = fill(s, BUF_SIZE, &avail, err);
+    if (rc == 0 && avail > 0) {
+      /* in = out: the ratio limit cannot fire on stored bytes. */
+      c.in += avail;
+      rc = emit(pkg, s, &c, s->buf + s->pos, avail, err);
+      s->pos += avail;
+    }
+    if (rc < 0) {
+      xps_spill_abort(s->spill);
+      return rc;
+    }
+    if (avail == 0)
+      break;
+  }
+  xps_spill_end(s->spill);
+  pkg_loc loc = {.ref = slot, .size = c.out, .csize = c.out, .offset = 0};
+  int rc = xps_pkg_add(pkg, name, sizeof name - 1, &loc, err);
+  if (rc < 0)
+    return rc;
+  pkg->lone_page = 1;
+  s->phase = 2;
+  return 0;
+}
 
 int xps_zip_open_stream(int fd, int own_fd, const char *label,
                         const xps_ctx *ctx, xps_pkg **out, xr_errinfo *err) {
@@ -620,8 +676,12 @@ int xps_zip_open_stream(int fd, int own_fd, const char *label,
   rc = fill(s, 4, &avail, err);
   if (rc < 0)
     goto fail;
-  if (avail < 4 ||
-      (zip_u32(s->buf) != ZIP_SIG_LOCAL && zip_u32(s->buf) != ZIP_SIG_EOCD)) {
+  if (avail >= 1 && looks_like_xml(s->buf, avail)) {
+    rc = lone_page(pkg, s, err);
+    if (rc < 0)
+      goto fail;
+  } else if (avail < 4 || (zip_u32(s->buf) != ZIP_SIG_LOCAL &&
+                           zip_u32(s->buf) != ZIP_SIG_EOCD)) {
     rc = xr_errinfo_set(err, XR_E_FORMAT, label, -1, 0,
                         "not a ZIP file (no local header signature)");
     goto fail;

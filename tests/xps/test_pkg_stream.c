@@ -203,6 +203,35 @@ static void test_stream_not_zip(void **state) {
   reap(fd, pid);
 }
 
+static void test_stream_lone_page(void **state) {
+  (void)state;
+  pid_t pid;
+  int fd = pipe_from(CORPUS "/pkg/lone/page.fpage", &pid);
+  xps_pkg *pkg = NULL;
+  xps_doc *doc = NULL;
+  xr_errinfo err;
+  assert_int_equal(xps_pkg_open_fd(fd, &ctx, &pkg, &err), 0);
+  assert_true(xps_pkg_is_lone_page(pkg));
+  assert_int_equal(xps_doc_open(pkg, &ctx, &doc, &err), 0);
+  assert_int_equal(xps_doc_page_count(doc), 1);
+  xps_page_ref ref;
+  assert_int_equal(xps_doc_next_page(doc, &ref, &err), 1);
+  xps_part *a = NULL, *b = NULL;
+  assert_int_equal(xps_pkg_read_part(pkg, ref.name, &a, &err), 0);
+  xps_pkg *file = NULL;
+  assert_int_equal(
+      xps_pkg_open(CORPUS "/pkg/lone/page.fpage", &ctx, &file, &err), 0);
+  assert_int_equal(xps_pkg_read_part(file, "/page.fpage", &b, &err), 0);
+  assert_int_equal(a->size, b->size);
+  assert_memory_equal(a->data, b->data, a->size);
+  xps_part_drop(a);
+  xps_part_drop(b);
+  xps_pkg_close(file);
+  xps_doc_close(doc);
+  xps_pkg_close(pkg);
+  reap(fd, pid);
+}
+
 static void test_spill_to_file(void **state) {
   (void)state;
   /* With a 1 KiB memory budget the parts passed go to the file. */
@@ -228,6 +257,7 @@ int main(void) {
       cmocka_unit_test_setup(test_handmade, setup),
       cmocka_unit_test_setup(test_stream_doc, setup),
       cmocka_unit_test_setup(test_stream_not_zip, setup),
+      cmocka_unit_test_setup(test_stream_lone_page, setup),
       cmocka_unit_test_setup(test_spill_to_file, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
