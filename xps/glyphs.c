@@ -375,6 +375,11 @@ int xps_glyphs_layout(const xps_ctx *ctx, xps_pkg *pkg, const xps_glyphs_in *in,
         left--;
       continue;
     }
+    if (left == 0 && ci >= nunits && !g.has_cluster && !g.has_gid &&
+        !g.has_adv && !g.has_u && !g.has_v) {
+      s = e ? e + 1 : NULL; /* an empty entry past the text: nothing */
+      continue;
+    }
     if (g.has_cluster && (g.c > maxc || g.g > maxc)) {
       rc = xr_errinfo_set(err, XR_E_LIMIT, in->part, in->line, -1,
                           "cluster map (%ld:%ld) over the CLUSTER_MAP limit",

@@ -226,6 +226,13 @@ static void test_bad_indices_warn(void **st) {
   assert_int_equal(run(&x), 0);
   assert_int_equal(nwarn, 3);
   assert_int_equal((int)x.l.run.n, 1);
+  /* Trailing separators past the text are not errors. */
+  x.in.unicode = NULL;
+  x.in.indices = "5;6;;";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(nwarn, 3);
+  assert_int_equal((int)x.l.run.n, 2);
+  x.in.unicode = "AB";
   /* Missing required attributes: the element is skipped. */
   x.in.origin_x = "abc";
   assert_int_equal(run(&x), XR_E_SYNTAX);
