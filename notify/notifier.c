@@ -252,6 +252,14 @@ static int has_work(xr_notifier *n) {
          atomic_load_explicit(&n->stop, memory_order_acquire);
 }
 
+static void handle_sockets(xr_notifier *n, struct pollfd *pfd, int np) {
+  if (np < 2)
+    return;
+  ntf_lock(n);
+  ntf_server_handle(n->server, pfd + 1, np - 1);
+  ntf_unlock(n);
+}
+
 static void *notifier_main(void *arg) {
   xr_notifier *n = arg;
   struct pollfd pfd[1 + 1 + NTF_SERVER_MAX_PEERS];
@@ -279,18 +287,26 @@ static void *notifier_main(void *arg) {
               : due - now > 60000 ? 60000
                                   : (int)(due - now);
     pfd[0] = (struct pollfd){.fd = n->wake.fd, .events = POLLIN};
+    /* Still busy: go round again without touching the shared sleeping
+     * flag (posters read it on every post) and, with no socket to
+     * service, without any syscall. */
+    if (has_work(n)) {
+      if (np > 1 && poll(pfd + 1, (nfds_t)(np - 1), 0) > 0)
+        handle_sockets(n, pfd, np);
+      continue;
+    }
     ntf_wake_prepare(&n->wake);
     busy = has_work(n);
     if (busy)
       ntf_wake_cancel(&n->wake);
     /* Never a busy spin: with work pending this only samples the sockets
      * (timeout 0) and then handles the work; otherwise it sleeps. */
-    if (poll(pfd, (nfds_t)np, busy ? 0 : timeout) > 0 && np > 1) {
-      ntf_lock(n);
-      ntf_server_handle(n->server, pfd + 1, np - 1);
-      ntf_unlock(n);
-    }
-    ntf_wake_done(&n->wake);
+    if (poll(pfd, (nfds_t)np, busy ? 0 : timeout) > 0)
+      handle_sockets(n, pfd, np);
+    if (pfd[0].revents & POLLIN)
+      ntf_wake_done(&n->wake);
+    else
+      ntf_wake_cancel(&n->wake); /* timeout or sockets: no counter to eat */
   }
 }
 

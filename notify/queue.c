@@ -1,18 +1,24 @@
 /* Bounded MPSC queue with a sequence number per slot.
  *
- * Algorithm: the ring of 2^k slots follows D. Vyukov's bounded queue. Slot i
- * carries `seq`: seq == pos means "free for the producer of position pos",
- * seq == pos + 1 means "published, for the consumer at position pos". A
- * producer claims position pos by a CAS of `tail` from pos to pos + 1 after
- * seeing seq == pos; the consumer, after reading the slot, stores
- * seq = pos + capacity, freeing it for the producer one lap later.
+ * Algorithm: a ring of 2^k slots. A producer claims position pos by a CAS
+ * of `tail` from pos to pos + 1, after checking against `head_pub` that
+ * the slot's previous occupant (position pos - capacity) has been read;
+ * it fills the slot and publishes it by storing seq = pos + 1. The
+ * consumer reads position head when that slot's seq == head + 1 (an older
+ * lap's value can never match), and hands slots back by publishing its
+ * head in `head_pub` every few releases and whenever it finds the queue
+ * empty. Unlike a Vyukov queue, the consumer never writes the slots, and
+ * producers read a consumer-written line once per batch rather than once
+ * per slot: on the render threads' fast path, only tail and the claimed
+ * slot are written, and the consumer's line stays cached.
  *
  * Progress guarantee:
  * - Producers are lock-free and never wait. A failed CAS means another
- *   producer claimed a slot (system-wide progress); a full ring (the slot a
- *   lap behind is still unread) returns NULL at once, it does not wait.
- *   A producer preempted between claim and publish does not stop other
- *   producers: they keep claiming the following slots.
+ *   producer claimed a slot (system-wide progress); a full ring returns
+ *   NULL at once. head_pub may lag the consumer by a few slots, which can
+ *   only make the ring look fuller than it is, never overwrite unread
+ *   data. A producer preempted between claim and publish does not stop
+ *   other producers: they keep claiming the following slots.
  * - The consumer is blocking on one slot only: it cannot pass a claimed but
  *   unpublished slot, because order is kept. It does not spin on it: peek
  *   returns NULL, the notifier thread sleeps, and the late producer's
@@ -23,13 +29,12 @@
  * Memory orders (each atomic, with its happens-before partner):
  * - tail: relaxed loads and relaxed CAS. It only arbitrates which producer
  *   owns a position; no data is published through it.
- * - slot.seq, producer load (acquire) pairs with the consumer's release
- *   store in ntf_queue_release: the consumer's reads of the old event
- *   happen before the producer overwrites it.
+ * - head_pub, consumer store (release) pairs with the producers' acquire
+ *   load in ntf_queue_claim: the consumer's reads of a slot happen before a
+ *   producer overwrites it one lap later.
  * - slot.seq, producer store in ntf_queue_publish (release) pairs with the
  *   consumer's acquire load in ntf_queue_peek: the event's contents happen
- *   before the consumer reads them.
- * - consumed: relaxed, statistics only. */
+ *   before the consumer reads them. */
 #include "notify/queue.h"
 
 #include <stdint.h>
@@ -54,13 +59,14 @@ int ntf_queue_new(unsigned slots, struct ntf_queue **out) {
     return XR_E_NOMEM;
   }
   for (size_t i = 0; i < slots; i++) {
-    atomic_init(&q->slots[i].seq, i);
+    atomic_init(&q->slots[i].seq, 0); /* matches no position + 1 */
     q->slots[i].ev.kind = NTF_EV_NONE;
   }
   q->mask = (size_t)slots - 1;
+  q->publish_every = slots >= 256 ? 64 : (slots / 4 ? slots / 4 : 1);
   atomic_init(&q->tail, 0);
+  atomic_init(&q->head_pub, 0);
   q->head = 0;
-  atomic_init(&q->consumed, 0);
   *out = q;
   return XR_OK;
 }
@@ -75,21 +81,14 @@ void ntf_queue_drop(struct ntf_queue *q) {
 struct ntf_event *ntf_queue_claim(struct ntf_queue *q, size_t *pos) {
   size_t p = atomic_load_explicit(&q->tail, memory_order_relaxed);
   for (;;) {
-    struct ntf_slot *s = &q->slots[p & q->mask];
-    size_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-    intptr_t dif = (intptr_t)seq - (intptr_t)p;
-    if (dif == 0) {
-      /* On failure p is reloaded with the current tail. */
-      if (atomic_compare_exchange_weak_explicit(&q->tail, &p, p + 1,
-                                                memory_order_relaxed,
-                                                memory_order_relaxed)) {
-        *pos = p;
-        return &s->ev;
-      }
-    } else if (dif < 0) {
-      return NULL; /* the slot one lap behind is still unread: full */
-    } else {
-      p = atomic_load_explicit(&q->tail, memory_order_relaxed);
+    size_t h = atomic_load_explicit(&q->head_pub, memory_order_acquire);
+    if (p - h > q->mask)
+      return NULL; /* position p - capacity may still be unread: full */
+    /* On failure p is reloaded with the current tail. */
+    if (atomic_compare_exchange_weak_explicit(
+            &q->tail, &p, p + 1, memory_order_relaxed, memory_order_relaxed)) {
+      *pos = p;
+      return &q->slots[p & q->mask].ev;
     }
   }
 }
@@ -102,14 +101,18 @@ void ntf_queue_publish(struct ntf_queue *q, size_t pos) {
 struct ntf_event *ntf_queue_peek(struct ntf_queue *q) {
   struct ntf_slot *s = &q->slots[q->head & q->mask];
   size_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-  return seq == q->head + 1 ? &s->ev : NULL;
+  if (seq == q->head + 1)
+    return &s->ev;
+  /* Idle (or waiting on a late producer): give back what was read. */
+  if (atomic_load_explicit(&q->head_pub, memory_order_relaxed) != q->head)
+    atomic_store_explicit(&q->head_pub, q->head, memory_order_release);
+  return NULL;
 }
 
 void ntf_queue_release(struct ntf_queue *q) {
-  struct ntf_slot *s = &q->slots[q->head & q->mask];
-  atomic_store_explicit(&s->seq, q->head + q->mask + 1, memory_order_release);
   q->head++;
-  atomic_store_explicit(&q->consumed, q->head, memory_order_relaxed);
+  if (q->head % q->publish_every == 0)
+    atomic_store_explicit(&q->head_pub, q->head, memory_order_release);
 }
 
 size_t ntf_queue_claimed(const struct ntf_queue *q) {

@@ -24,10 +24,12 @@ struct ntf_slot {
 struct ntf_queue {
   struct ntf_slot *slots;
   size_t mask;
-  /* Producers and the consumer write different lines. */
-  _Alignas(64) atomic_size_t tail; /* next position to claim */
-  _Alignas(64) size_t head;        /* next position to read; consumer only */
-  atomic_size_t consumed;          /* == head, readable by any thread */
+  size_t publish_every; /* releases between two updates of head_pub */
+  /* Each on its own line: producers write tail and read head_pub, the
+   * consumer writes head on every event but head_pub only now and then. */
+  _Alignas(64) atomic_size_t tail;     /* next position to claim */
+  _Alignas(64) atomic_size_t head_pub; /* positions below are free again */
+  _Alignas(64) size_t head;            /* next position to read; consumer */
 };
 
 /* Allocates a queue of `slots` (a power of two in [NTF_QUEUE_MIN,
@@ -42,7 +44,8 @@ struct ntf_event *ntf_queue_claim(struct ntf_queue *q, size_t *pos);
 void ntf_queue_publish(struct ntf_queue *q, size_t pos);
 
 /* Consumer: the oldest published event, or NULL if there is none (the
- * queue is empty, or its oldest slot is claimed but not yet published). */
+ * queue is empty, or its oldest slot is claimed but not yet published).
+ * Returning NULL also hands every released slot back to producers. */
 struct ntf_event *ntf_queue_peek(struct ntf_queue *q);
 /* Consumer: gives the slot returned by the last peek back to producers. */
 void ntf_queue_release(struct ntf_queue *q);

@@ -1,0 +1,486 @@
+// Notification queue benchmarks, through the public C API only.
+//
+// The workload: producers post short text events (a warning-sized line) to
+// one consumer thread, which takes them off and discards them. Three
+// implementations run it in the same process and the same run:
+//   ours   xr_notify_message into a notifier with no sinks (its thread is
+//          the consumer);
+//   wfcq   liburcu's wait-free concurrent queue (cds_wfcq) with a malloc'd
+//          node per event, freed by the consumer;
+//   mutex  a bounded ring under a mutex, with two condition variables.
+// The peers get the same sleep/wake handshake as ours (eventfd woken only
+// when the consumer sleeps) for wfcq, and condition variables for mutex,
+// so the comparison is about the queues, not about spinning consumers.
+// Latency is the duration of one successful enqueue call (clock overhead
+// subtracted); throughput is events posted and consumed per second of wall
+// time. Also: rendering a corpus document with a listener connected that
+// never reads, against no listener.
+#define _LGPL_SOURCE 1
+#include <urcu/wfcqueue.h>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+extern "C" {
+#include "xpsraster/document.h"
+#include "xpsraster/notify.h"
+#include "xpsraster/render.h"
+}
+
+namespace {
+
+const char kText[] = "page 12, band 3 of 40: font Arial not found";
+constexpr unsigned kSlots = 1024;
+constexpr size_t kTextMax = XR_NOTIFY_TEXT_MAX;
+
+using Clock = std::chrono::steady_clock;
+
+// ---- a sleep/wake handshake like notify/wake.c, for the wfcq peer ----
+struct Wake {
+  int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  std::atomic<int> sleeping{0};
+  ~Wake() { close(fd); }
+  void signal() {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (!sleeping.load(std::memory_order_relaxed))
+      return;
+    if (!sleeping.exchange(0, std::memory_order_relaxed))
+      return;
+    uint64_t one = 1;
+    if (write(fd, &one, sizeof one) < 0) {
+    }
+  }
+  void prepare() {
+    sleeping.store(1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+  }
+  void cancel() { sleeping.store(0, std::memory_order_relaxed); }
+  void sleep() {
+    struct pollfd p = {fd, POLLIN, 0};
+    poll(&p, 1, 100);
+    uint64_t v;
+    sleeping.store(0, std::memory_order_relaxed);
+    if (read(fd, &v, sizeof v) < 0) {
+    }
+  }
+};
+
+// ---- the three implementations ----
+
+struct Ours {
+  xr_notifier *n = nullptr;
+  Ours() {
+    xr_notifier_opts o;
+    xr_notifier_opts_init(&o);
+    o.queue_slots = kSlots;
+    if (xr_notifier_new_opts(nullptr, &o, &n) != XR_OK)
+      std::abort();
+  }
+  bool push(const char *text) {
+    return xr_notify_message(n, XR_LEVEL_WARNING, text) == XR_OK;
+  }
+  void finish() { xr_notifier_drop(n); } // delivers everything first
+};
+
+struct Wfcq {
+  struct Node {
+    cds_wfcq_node node;
+    uint32_t len;
+    char text[kTextMax + 1];
+  };
+  cds_wfcq_head head;
+  cds_wfcq_tail tail;
+  Wake wake;
+  std::atomic<bool> stop{false};
+  std::thread consumer;
+  Wfcq() {
+    cds_wfcq_init(&head, &tail);
+    consumer = std::thread([this] { consume(); });
+  }
+  bool push(const char *text) {
+    Node *nd = static_cast<Node *>(malloc(sizeof(Node)));
+    if (!nd)
+      return false;
+    cds_wfcq_node_init(&nd->node);
+    size_t len = strnlen(text, kTextMax);
+    memcpy(nd->text, text, len);
+    nd->text[len] = '\0';
+    nd->len = static_cast<uint32_t>(len);
+    cds_wfcq_enqueue(cds_wfcq_head_cast(&head), &tail, &nd->node);
+    wake.signal();
+    return true;
+  }
+  void consume() {
+    for (;;) {
+      cds_wfcq_node *node;
+      while ((node = __cds_wfcq_dequeue_blocking(cds_wfcq_head_cast(&head),
+                                                 &tail)) != nullptr)
+        free(caa_container_of(node, Node, node));
+      bool done = stop.load(std::memory_order_acquire);
+      if (done && cds_wfcq_empty(cds_wfcq_head_cast(&head), &tail))
+        return;
+      wake.prepare();
+      if (!cds_wfcq_empty(cds_wfcq_head_cast(&head), &tail) ||
+          stop.load(std::memory_order_acquire)) {
+        wake.cancel();
+        continue;
+      }
+      wake.sleep();
+    }
+  }
+  void finish() {
+    stop.store(true, std::memory_order_release);
+    wake.sleeping.store(1);
+    wake.signal();
+    consumer.join();
+    cds_wfcq_destroy(&head, &tail);
+  }
+};
+
+struct Mutex {
+  struct Slot {
+    uint32_t len;
+    char text[kTextMax + 1];
+  };
+  std::vector<Slot> ring = std::vector<Slot>(kSlots);
+  size_t head = 0, count = 0;
+  std::mutex mu;
+  std::condition_variable not_empty, not_full;
+  bool stop = false;
+  std::thread consumer;
+  Mutex() {
+    consumer = std::thread([this] { consume(); });
+  }
+  bool push(const char *text) {
+    std::unique_lock<std::mutex> lk(mu);
+    not_full.wait(lk, [this] { return count < kSlots; });
+    Slot &s = ring[(head + count) % kSlots];
+    size_t len = strnlen(text, kTextMax);
+    memcpy(s.text, text, len);
+    s.text[len] = '\0';
+    s.len = static_cast<uint32_t>(len);
+    if (count++ == 0)
+      not_empty.notify_one();
+    return true;
+  }
+  void consume() {
+    std::unique_lock<std::mutex> lk(mu);
+    for (;;) {
+      not_empty.wait(lk, [this] { return count > 0 || stop; });
+      if (count == 0 && stop)
+        return;
+      // Take everything available under one lock hold: the kindest
+      // version of this design.
+      bool was_full = count == kSlots;
+      head = (head + count) % kSlots;
+      count = 0;
+      if (was_full)
+        not_full.notify_all();
+    }
+  }
+  void finish() {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      stop = true;
+    }
+    not_empty.notify_one();
+    consumer.join();
+  }
+};
+
+// ---- running one workload ----
+
+struct Result {
+  double seconds = 0;
+  long events = 0;
+  long retries = 0;         // ours: XR_E_QUEUE_FULL answers, retried
+  std::vector<uint32_t> ns; // latency samples
+};
+
+double g_clock_overhead_ns = 0;
+
+template <class Q> Result run(int producers, long per_producer, bool timed) {
+  Result r;
+  Q q;
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> th;
+  std::vector<std::vector<uint32_t>> samples(producers);
+  std::vector<long> retries(producers, 0);
+  for (int p = 0; p < producers; p++) {
+    if (timed)
+      samples[p].reserve(per_producer);
+    th.emplace_back([&, p] {
+      ready.fetch_add(1);
+      while (!go.load(std::memory_order_acquire)) {
+      }
+      for (long i = 0; i < per_producer; i++) {
+        if (timed) {
+          for (;;) {
+            auto t0 = Clock::now();
+            bool ok = q.push(kText);
+            auto t1 = Clock::now();
+            if (ok) {
+              samples[p].push_back(static_cast<uint32_t>(
+                  std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0)
+                      .count()));
+              break;
+            }
+            retries[p]++;
+            std::this_thread::yield(); // full: let the consumer run
+          }
+        } else {
+          while (!q.push(kText)) {
+            retries[p]++;
+            std::this_thread::yield();
+          }
+        }
+      }
+    });
+  }
+  while (ready.load() < producers) {
+  }
+  auto start = Clock::now();
+  go.store(true, std::memory_order_release);
+  for (auto &t : th)
+    t.join();
+  q.finish(); // returns when the consumer has taken everything
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.events = per_producer * producers;
+  for (int p = 0; p < producers; p++) {
+    r.retries += retries[p];
+    for (uint32_t v : samples[p]) {
+      double d = v - g_clock_overhead_ns;
+      r.ns.push_back(d < 0 ? 0 : static_cast<uint32_t>(d));
+    }
+  }
+  return r;
+}
+
+double percentile(std::vector<uint32_t> &v, double q) {
+  if (v.empty())
+    return 0;
+  size_t k = static_cast<size_t>(q * (v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+struct Key {
+  std::string impl;
+  int producers;
+  bool operator<(const Key &o) const {
+    return impl != o.impl ? impl < o.impl : producers < o.producers;
+  }
+};
+std::map<Key, double> g_rate, g_p50, g_p99;
+
+template <class Q>
+void BM_Throughput(benchmark::State &state, const char *name) {
+  int producers = static_cast<int>(state.range(0));
+  long per = 1000000 / producers;
+  double secs = 0;
+  long events = 0, retries = 0;
+  for (auto _ : state) {
+    Result r = run<Q>(producers, per, false);
+    state.SetIterationTime(r.seconds);
+    secs += r.seconds;
+    events += r.events;
+    retries += r.retries;
+  }
+  double rate = events / secs;
+  state.counters["events/s"] = rate;
+  state.counters["full_retries"] = static_cast<double>(retries);
+  g_rate[{name, producers}] = rate;
+}
+
+template <class Q> void BM_Latency(benchmark::State &state, const char *name) {
+  int producers = static_cast<int>(state.range(0));
+  long per = 200000 / producers;
+  std::vector<uint32_t> all;
+  for (auto _ : state) {
+    Result r = run<Q>(producers, per, true);
+    state.SetIterationTime(r.seconds);
+    all.insert(all.end(), r.ns.begin(), r.ns.end());
+  }
+  double p50 = percentile(all, 0.50), p99 = percentile(all, 0.99);
+  state.counters["p50_ns"] = p50;
+  state.counters["p99_ns"] = p99;
+  g_p50[{name, producers}] = p50;
+  g_p99[{name, producers}] = p99;
+}
+
+// ---- rendering with a listener that never reads ----
+
+#ifndef XR_BENCH_NO_RENDER
+int discard_begin(void *, const xr_page_info *) {
+  return 0;
+}
+int discard_band(void *, const xr_page_info *, int, int, const uint8_t *,
+                 size_t) {
+  return 0;
+}
+int discard_end(void *, const xr_page_info *) {
+  return 0;
+}
+
+std::map<std::string, double> g_render;
+
+void BM_RenderListener(benchmark::State &state, bool stalled) {
+  std::string doc_path = std::string(XR_SOURCE_DIR) + "/corpus/sample.xps";
+  std::string sock = "/tmp/xr-bench-notify-" + std::to_string(getpid());
+  double secs = 0;
+  long runs = 0;
+  for (auto _ : state) {
+    xr_notifier *n = nullptr;
+    xr_notify_client *listener = nullptr;
+    if (xr_notifier_new(nullptr, &n) != XR_OK) {
+      state.SkipWithError("notifier");
+      return;
+    }
+    if (stalled && (xr_notifier_add_socket_sink(n, sock.c_str()) != XR_OK ||
+                    xr_notify_client_connect(sock.c_str(), 5000, &listener,
+                                             nullptr) != XR_OK)) {
+      state.SkipWithError("listener socket");
+      xr_notifier_drop(n);
+      return;
+    }
+    xr_open_opts oo = {};
+    oo.notifier = n;
+    xr_doc *doc = nullptr;
+    auto t0 = Clock::now();
+    if (xr_doc_open(doc_path.c_str(), &oo, &doc, nullptr) < 0) {
+      state.SkipWithError("cannot open corpus/sample.xps");
+      xr_notify_client_close(listener);
+      xr_notifier_drop(n);
+      return;
+    }
+    xr_render_opts ro;
+    xr_render_opts_init(&ro);
+    ro.dpi = 150;
+    xr_band_sink sink = {nullptr, discard_begin, discard_band, discard_end};
+    int rc = xr_doc_render(doc, &ro, &sink, nullptr);
+    xr_doc_close(doc);
+    auto t1 = Clock::now();
+    xr_notify_client_close(listener); // it never read a byte
+    xr_notifier_drop(n);
+    if (rc < 0) {
+      state.SkipWithError("render failed");
+      return;
+    }
+    double s = std::chrono::duration<double>(t1 - t0).count();
+    state.SetIterationTime(s);
+    secs += s;
+    runs++;
+  }
+  g_render[stalled ? "stalled" : "none"] = runs ? secs / runs : 0;
+}
+#endif
+
+void measure_clock_overhead() {
+  std::vector<uint32_t> v;
+  for (int i = 0; i < 100000; i++) {
+    auto t0 = Clock::now();
+    auto t1 = Clock::now();
+    v.push_back(static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()));
+  }
+  g_clock_overhead_ns = percentile(v, 0.5);
+}
+
+void print_ratios() {
+  printf("\nclock overhead subtracted from each latency sample: %.0f ns\n",
+         g_clock_overhead_ns);
+  printf("\n%-9s %12s %12s %12s %9s %9s\n", "producers", "ours ev/s",
+         "wfcq ev/s", "mutex ev/s", "/wfcq", "/mutex");
+  for (int p : {1, 2, 4}) {
+    double o = g_rate[{"ours", p}], w = g_rate[{"wfcq", p}],
+           m = g_rate[{"mutex", p}];
+    printf("%-9d %12.3g %12.3g %12.3g %8.2fx %8.2fx\n", p, o, w, m,
+           w ? o / w : 0, m ? o / m : 0);
+  }
+  printf("\n%-9s %8s %8s %8s %8s %8s %8s %9s %9s\n", "producers", "ours50",
+         "ours99", "wfcq50", "wfcq99", "mtx50", "mtx99", "wfcq99/", "mtx99/");
+  for (int p : {1, 2, 4}) {
+    double o99 = g_p99[{"ours", p}];
+    printf("%-9d %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.2fx %8.2fx\n", p,
+           g_p50[{"ours", p}], o99, g_p50[{"wfcq", p}], g_p99[{"wfcq", p}],
+           g_p50[{"mutex", p}], g_p99[{"mutex", p}],
+           o99 ? g_p99[{"wfcq", p}] / o99 : 0,
+           o99 ? g_p99[{"mutex", p}] / o99 : 0);
+  }
+  printf("(ratios > 1 mean ours is better: more events/s, lower p99)\n");
+#ifndef XR_BENCH_NO_RENDER
+  if (g_render["none"] > 0 && g_render["stalled"] > 0)
+    printf("\nrender with a stalled listener vs none: %+.2f %%\n",
+           100.0 * (g_render["stalled"] / g_render["none"] - 1.0));
+#endif
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  measure_clock_overhead();
+  for (int p : {1, 2, 4}) {
+    benchmark::RegisterBenchmark("throughput/ours", BM_Throughput<Ours>, "ours")
+        ->Arg(p)
+        ->UseManualTime()
+        ->Iterations(3)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("throughput/wfcq", BM_Throughput<Wfcq>, "wfcq")
+        ->Arg(p)
+        ->UseManualTime()
+        ->Iterations(3)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("throughput/mutex", BM_Throughput<Mutex>,
+                                 "mutex")
+        ->Arg(p)
+        ->UseManualTime()
+        ->Iterations(3)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("latency/ours", BM_Latency<Ours>, "ours")
+        ->Arg(p)
+        ->UseManualTime()
+        ->Iterations(3)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("latency/wfcq", BM_Latency<Wfcq>, "wfcq")
+        ->Arg(p)
+        ->UseManualTime()
+        ->Iterations(3)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("latency/mutex", BM_Latency<Mutex>, "mutex")
+        ->Arg(p)
+        ->UseManualTime()
+        ->Iterations(3)
+        ->Unit(benchmark::kMillisecond);
+  }
+#ifndef XR_BENCH_NO_RENDER
+  for (bool stalled : {false, true})
+    benchmark::RegisterBenchmark(stalled ? "render/stalled_listener"
+                                         : "render/no_listener",
+                                 BM_RenderListener, stalled)
+        ->UseManualTime()
+        ->Iterations(10)
+        ->Unit(benchmark::kMillisecond);
+#endif
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  print_ratios();
+  return 0;
+}
