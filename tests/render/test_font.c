@@ -218,6 +218,45 @@ static void test_run_path(void **st) {
   ras_font_drop(f);
 }
 
+/* CFF OpenType (fonts-urw-base35, in .ci/deps): cubic outlines. */
+#define NIMBUS "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf"
+
+static void test_cff(void **st) {
+  (void)st;
+  size_t n;
+  unsigned char *d = fx_read(NIMBUS, &n);
+  if (!d) {
+    fprintf(stderr, "%s missing (fonts-urw-base35): CFF test skipped\n",
+            NIMBUS);
+    skip();
+  }
+  assert_int_equal(memcmp(d, "OTTO", 4), 0);
+  ras_font *f = NULL;
+  assert_int_equal(ras_font_new(d, n, 0, NIMBUS, &f, NULL), 0);
+  uint32_t g = ras_font_lookup(f, 'S');
+  assert_true(g > 0);
+  ras_path p;
+  ras_path_init(&p, 0);
+  assert_int_equal(ras_font_outline(f, g, 0, NULL, &p), 0);
+  int cubics = 0;
+  for (size_t i = 0; i < p.nverbs; i++)
+    cubics += p.verbs[i] == RAS_CUBIC;
+  assert_true(cubics > 4); /* CFF charstrings are cubic Beziers */
+  double x0, y0, x1, y1;
+  ras_path_bounds(&p, NULL, &x0, &y0, &x1, &y1);
+  assert_true(y0 < -0.6 && y1 > -0.05 && y1 < 0.05);
+  ras_path_reset(&p);
+  ras_glyph_mask k;
+  ras_matrix m = {40, 0, 0, 40, 5, 40};
+  assert_int_equal(ras_font_render(f, g, 0, &m, &k), 0);
+  assert_true(k.w > 15 && k.h > 25 && mask_sum(&k) > 0);
+  free(k.data);
+  ras_glyph_metrics gm;
+  assert_int_equal(ras_font_metrics(f, g, &gm), 0);
+  assert_true(gm.advance > 0.5 && gm.advance < 0.8);
+  ras_font_drop(f);
+}
+
 typedef struct worker {
   ras_font *f;
   long sum;
@@ -261,6 +300,7 @@ int main(void) {
       cmocka_unit_test(test_outline),       cmocka_unit_test(test_render),
       cmocka_unit_test(test_reject),        cmocka_unit_test(test_collection),
       cmocka_unit_test(test_run_path),      cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_cff),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
