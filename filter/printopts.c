@@ -152,7 +152,10 @@ int xr_print_media(const char *name, void *ppdv, double *w_in, double *h_in,
                    char *pwg, size_t pwg_size) {
   if (!name || !*name)
     return -1;
-  if (custom_size(name, w_in, h_in) == 0) {
+  if (strncasecmp(name, "Custom.", 7) == 0) {
+    /* Ours, not libcups': it takes unknown units as points. */
+    if (custom_size(name, w_in, h_in) < 0)
+      return -1;
     pwg_media_t *m =
         pwgMediaForSize((int)(*w_in * 2540 + 0.5), (int)(*h_in * 2540 + 0.5));
     snprintf(pwg, pwg_size, "%s", m && m->pwg ? m->pwg : "");
