@@ -55,6 +55,7 @@ struct xps_mc {
   long xline;
   /* event storage */
   xps_attr *attrs;
+  size_t *offs; /* name/value offsets into sbuf while collecting */
   int attr_cap;
   char *sbuf;
   size_t slen, scap;
@@ -120,6 +121,7 @@ void xps_mc_close(xps_mc *r) {
       scope_free(r->st[i].sc);
   free(r->st);
   free(r->attrs);
+  free(r->offs);
   free(r->sbuf);
   xmlFreeTextReader(r->rd);
   free(r);
@@ -316,6 +318,15 @@ static void pop(xps_mc *r) {
     scope_free(f->sc);
 }
 
+/* Element names are copied per event; snprintf would dominate here. */
+static void set_name(xps_mc *r, const char *s) {
+  size_t n = strlen(s);
+  if (n >= sizeof r->name)
+    n = sizeof r->name - 1;
+  memcpy(r->name, s, n);
+  r->name[n] = '\0';
+}
+
 static size_t sput(xps_mc *r, const char *s) {
   size_t n = strlen(s) + 1;
   if (r->slen + n > r->scap) {
@@ -339,7 +350,6 @@ static int collect_attrs(xps_mc *r, xr_errinfo *err, long line, xps_event *ev) {
   const scope *sc = cur_scope(r);
   int n = 0;
   r->slen = 0;
-  size_t *offs = NULL;
   int rc = 0;
   if (xmlTextReaderMoveToFirstAttribute(r->rd) == 1) {
     do {
@@ -370,22 +380,16 @@ static int collect_attrs(xps_mc *r, xr_errinfo *err, long line, xps_event *ev) {
       if (n == r->attr_cap) {
         int cap = r->attr_cap ? r->attr_cap * 2 : 16;
         xps_attr *a = realloc(r->attrs, (size_t)cap * sizeof *a);
-        size_t *o = realloc(offs, (size_t)cap * 2 * sizeof *o);
         if (a)
           r->attrs = a;
+        size_t *o = realloc(r->offs, (size_t)cap * 2 * sizeof *o);
         if (o)
-          offs = o;
+          r->offs = o;
         if (!a || !o) {
           rc = fail(r, err, XR_E_NOMEM, line, "%s", "out of memory");
           break;
         }
         r->attr_cap = cap;
-      } else if (!offs) {
-        offs = malloc((size_t)r->attr_cap * 2 * sizeof *offs);
-        if (!offs) {
-          rc = fail(r, err, XR_E_NOMEM, line, "%s", "out of memory");
-          break;
-        }
       }
       size_t a = sput(r, loc), b = sput(r, val ? val : "");
       if (a == (size_t)-1 || b == (size_t)-1) {
@@ -393,18 +397,17 @@ static int collect_attrs(xps_mc *r, xr_errinfo *err, long line, xps_event *ev) {
         break;
       }
       r->attrs[n].ns = ns;
-      offs[2 * n] = a;
-      offs[2 * n + 1] = b;
+      r->offs[2 * n] = a;
+      r->offs[2 * n + 1] = b;
       n++;
     } while (xmlTextReaderMoveToNextAttribute(r->rd) == 1);
     xmlTextReaderMoveToElement(r->rd);
   }
   if (!rc)
     for (int i = 0; i < n; i++) {
-      r->attrs[i].name = r->sbuf + offs[2 * i];
-      r->attrs[i].value = r->sbuf + offs[2 * i + 1];
+      r->attrs[i].name = r->sbuf + r->offs[2 * i];
+      r->attrs[i].value = r->sbuf + r->offs[2 * i + 1];
     }
-  free(offs);
   ev->attrs = r->attrs;
   ev->nattrs = rc ? 0 : n;
   return rc;
@@ -517,7 +520,7 @@ static int on_start(xps_mc *r, xps_event *ev, xr_errinfo *err) {
       scope_free(sc);
       return rc;
     }
-    snprintf(r->name, sizeof r->name, "%s", loc);
+    set_name(r, loc);
     ev->type = XPS_EV_START;
     ev->name = r->name;
     ev->line = line;
@@ -590,7 +593,7 @@ int xps_mc_next(xps_mc *r, xps_event *ev, xr_errinfo *err) {
     if (mode != M_EMIT)
       continue;
     const char *loc = (const char *)xmlTextReaderConstLocalName(r->rd);
-    snprintf(r->name, sizeof r->name, "%s", loc ? loc : "");
+    set_name(r, loc ? loc : "");
     ev->type = XPS_EV_END;
     ev->name = r->name;
     ev->attrs = NULL;
