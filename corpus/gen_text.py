@@ -14,7 +14,9 @@ sideways.xps  IsSideways glyphs in a run turned by a RenderTransform
 sims.xps      BoldSimulation, ItalicSimulation, BoldItalicSimulation
 odttf.xps     an obfuscated font part named by its GUID
 ttc.xps       a TrueType collection (Sans + Serif), FontUri "#0" and "#1"
-effects.xps   Glyphs with RenderTransform, Clip, Opacity and Fill property
+effects.xps   Glyphs with RenderTransform, Clip, Opacity, a Fill property,
+              a gradient Fill and an OpacityMask
+symbol.xps    a font with only a (3,0) symbol cmap (U+F000 + character)
 page.xps      a full Letter page of 10 pt text (the benchmark's page)
 """
 import os
@@ -131,8 +133,8 @@ def strip_glyph(g, remap):
     return g + b"\0" * (-len(g) % 4)
 
 
-def cmap4(pairs):
-    """A cmap with one (3,1) format 4 subtable: one segment per char."""
+def cmap4(pairs, pid=3, eid=1):
+    """A cmap with one (pid,eid) format 4 subtable: one segment per char."""
     pairs = sorted(pairs) + [(0xFFFF, 0)]
     seg = len(pairs)
     ends = [c for c, _ in pairs]
@@ -147,7 +149,7 @@ def cmap4(pairs):
     body += struct.pack(">%dH" % seg, *deltas)
     body += struct.pack(">%dH" % seg, *([0] * seg))
     sub = struct.pack(">HHH", 4, 6 + len(body), 0) + body
-    return struct.pack(">HHHHI", 0, 1, 3, 1, 12) + sub
+    return struct.pack(">HHHHI", 0, 1, pid, eid, 12) + sub
 
 
 def name_table(name):
@@ -193,8 +195,9 @@ def write_sfnt(tb):
     return bytes(font)
 
 
-def subset(path, text):
-    """Returns (font bytes, {char: new gid}, [old gid per new gid])."""
+def subset(path, text, symbol=False):
+    """Returns (font bytes, {char: new gid}, [old gid per new gid]).
+    symbol: the cmap is a (3,0) symbol cmap at U+F000 + the character."""
     font = open(path, "rb").read()
     tb = tables(font)
     look = cmap_lookup(tb[b"cmap"])
@@ -245,7 +248,11 @@ def subset(path, text):
     out[b"head"] = bytes(head)
     out[b"post"] = struct.pack(">I", 0x00030000) + tb[b"post"][4:32]
     gids = {c: remap[look(ord(c))] for c in chars}
-    out[b"cmap"] = cmap4([(ord(c), g) for c, g in gids.items()])
+    if symbol:
+        out[b"cmap"] = cmap4([(0xF000 + ord(c), g) for c, g in gids.items()],
+                             3, 0)
+    else:
+        out[b"cmap"] = cmap4([(ord(c), g) for c, g in gids.items()])
     out[b"name"] = name_table(tb[b"name"])
     return write_sfnt(out), gids, order
 
@@ -399,7 +406,7 @@ def collection(out):
 
 
 def effects(out):
-    text = "Clipped Faded Turned"
+    text = "Clipped Faded Turned Gradient Masked"
     font, _, _ = subset(DEJAVU + "DejaVuSans.ttf", text)
     f = "/Resources/Fonts/sans.ttf"
     body = [
@@ -410,6 +417,23 @@ def effects(out):
         'OriginY="0" UnicodeString="Turned" RenderTransform='
         '"0.866,-0.5,0.5,0.866,250,250"><Glyphs.Fill><SolidColorBrush '
         'Color="#FF008000"/></Glyphs.Fill></Glyphs>' % f,
+        # Any brush fills text: a gradient, through the outline path.
+        '<Glyphs FontUri="%s" FontRenderingEmSize="40" OriginX="10" '
+        'OriginY="200" UnicodeString="Gradient"><Glyphs.Fill>'
+        '<LinearGradientBrush MappingMode="Absolute" StartPoint="10,0" '
+        'EndPoint="180,0"><LinearGradientBrush.GradientStops>'
+        '<GradientStop Color="#FFFF0000" Offset="0"/><GradientStop '
+        'Color="#FF0000FF" Offset="1"/></LinearGradientBrush.GradientStops>'
+        '</LinearGradientBrush></Glyphs.Fill></Glyphs>' % f,
+        # An opacity mask fading the text out to the right.
+        '<Glyphs FontUri="%s" FontRenderingEmSize="40" OriginX="10" '
+        'OriginY="280" UnicodeString="Masked" Fill="#FF000000">'
+        '<Glyphs.OpacityMask><LinearGradientBrush MappingMode="Absolute" '
+        'StartPoint="10,0" EndPoint="150,0"><LinearGradientBrush.'
+        'GradientStops><GradientStop Color="#FF000000" Offset="0"/>'
+        '<GradientStop Color="#00000000" Offset="1"/></LinearGradientBrush.'
+        'GradientStops></LinearGradientBrush></Glyphs.OpacityMask>'
+        '</Glyphs>' % f,
     ]
     write(package({f: font}, "\n".join(body)),
           os.path.join(out, "effects.xps"))
@@ -444,13 +468,22 @@ def page(out):
           os.path.join(out, "page.xps"))
 
 
+def symbol(out):
+    """A font with only a (3,0) symbol cmap: characters map at U+F000+c."""
+    text = "Symbol ABC"
+    font, _, _ = subset(DEJAVU + "DejaVuSans.ttf", text, symbol=True)
+    f = "/Resources/Fonts/symbol.ttf"
+    write(package({f: font}, glyphs(f, 10, 80, 40, text)),
+          os.path.join(out, "symbol.xps"))
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
         os.path.abspath(__file__))
     out = os.path.join(root, "text")
     os.makedirs(out, exist_ok=True)
     for gen in (latin, rtl, sideways, sims, odttf, collection, effects,
-                page):
+                symbol, page):
         gen(out)
 
 
