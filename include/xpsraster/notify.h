@@ -212,13 +212,14 @@ typedef struct xr_channel_opts {
  * XR_E_CLOSED (the notifier is stopping) or XR_E_NOMEM. The opener owns
  * one reference, returned by xr_channel_release. */
 int xr_channel_open(xr_notifier *n, const xr_channel_opts *o, xr_channel **out);
-/* Sends a payload (copied). Returns at once: XR_OK, XR_S_NO_LISTENERS,
- * XR_S_LOST (sent, but an earlier notification on this channel was lost on
- * the way to a listener), or an error: XR_E_NOT_OPENED (NULL),
- * XR_E_CLOSED, XR_E_TOO_BIG, XR_E_WRONG_TYPE, XR_E_WAITING_REPLY
- * (bidirectional, a send is still unanswered), XR_E_ACQUIRED (the
- * acquiring listener is gone), XR_E_QUEUE_FULL, XR_E_CALL_IN_PROGRESS
- * (another thread is inside a call on this channel). */
+/* Sends a payload (copied, validated against the channel's type). Returns
+ * at once: XR_OK, XR_S_NO_LISTENERS (bidirectional: the default answer
+ * follows through on_event), XR_S_LOST (sent, but an earlier notification
+ * on this channel was lost on the way to a listener), or an error:
+ * XR_E_NOT_OPENED (NULL), XR_E_CLOSED, XR_E_TOO_BIG, XR_E_WRONG_TYPE,
+ * XR_E_WAITING_REPLY (bidirectional: the previous send is unanswered),
+ * XR_E_QUEUE_FULL, XR_E_CALL_IN_PROGRESS (another thread is inside a call
+ * on this channel), XR_E_NOMEM. Not for render threads: it allocates. */
 int xr_channel_send(xr_channel *ch, const void *payload, size_t len);
 /* Bidirectional send with its own timeout and default answer. */
 int xr_channel_send_query(xr_channel *ch, const void *payload, size_t len,
