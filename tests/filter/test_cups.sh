@@ -384,6 +384,32 @@ if print_doc broken "$T/docs/broken.xps"; then
   expect_pages broken 1
 fi
 
+# 8. Cancel: cupsd sends SIGTERM; the filter finishes its page, ends the
+#    stream and exits, and the job ends cancelled without waiting.
+: >"$T/out/xpsq.prn"
+out=$(lp -d xpsq -n 500 -o Resolution=150dpi "$T/docs/job_ticket.xps" 2>&1)
+JOB_ID=$(echo "$out" | sed -n 's/.*request id is xpsq-\([0-9]*\).*/\1/p')
+for _ in $(seq 600); do
+  n=$(job_attr "$JOB_ID" job-impressions-completed)
+  [ -n "$n" ] && [ "$n" -ge 1 ] && break
+  sleep 0.1
+done
+t0=$(date +%s)
+cancel "$JOB_ID" || fail "cancel: cancel $JOB_ID failed"
+for _ in $(seq 300); do
+  JOB_STATE=$(job_attr "$JOB_ID" job-state)
+  [ "$JOB_STATE" = canceled ] && break
+  sleep 0.1
+done
+t1=$(date +%s)
+echo "== cancel: job $JOB_ID $JOB_STATE after $((t1 - t0)) s"
+[ "$JOB_STATE" = canceled ] || fail "cancel: job state '$JOB_STATE'"
+[ $((t1 - t0)) -le 10 ] || fail "cancel: took $((t1 - t0)) s"
+sleep 0.5
+pgrep -f "$T/lib/filter/xpstoraster" >/dev/null && fail "cancel: filter still running"
+grep -q "\[Job $JOB_ID\] .*PID [0-9]* (.*xpstoraster) exited with no errors" \
+  "$T/log/error_log" || fail "cancel: filter did not exit cleanly (exit status 0)"
+
 if [ $FAILS -ne 0 ]; then
   dump_logs
   echo "$FAILS check(s) failed"
