@@ -146,6 +146,15 @@ static void end_png(xr_out *o) {
   o->pinfo = NULL;
 }
 
+/* One row per setjmp scope, so no local of the caller can be clobbered by
+ * libpng's longjmp. */
+static int png_row(xr_out *o, const uint8_t *row) {
+  if (setjmp(png_jmpbuf(o->png)))
+    return fail(o, XR_E_IO, "cannot write PNG %s", o->name);
+  png_write_row(o->png, row);
+  return 0;
+}
+
 static int out_begin(void *ud, const xr_page_info *info) {
   xr_out *o = ud;
   if (o->status)
@@ -201,9 +210,8 @@ static int out_band(void *ud, const xr_page_info *info, int y, int rows,
   for (int r = 0; r < rows; r++) {
     const uint8_t *src = data + (size_t)r * stride;
     if (o->format == XR_OUT_PNG) {
-      if (setjmp(png_jmpbuf(o->png)))
-        return fail(o, XR_E_IO, "cannot write PNG %s", o->name);
-      png_write_row(o->png, src);
+      if (png_row(o, src))
+        return o->status;
     } else if (info->colorspace == XR_CS_MONO) {
       /* PAM BLACKANDWHITE: one byte per pixel, 0 = black. */
       for (int x = 0; x < info->width; x++)
