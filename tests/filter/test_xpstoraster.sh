@@ -142,6 +142,13 @@ run landscape FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 \
   "Resolution=20 orientation-requested=4 ColorModel=CMYK" "$D/bad_ticket.xps"
 page_has landscape 1 w=220 h=170 bpp=32 cs=6
 
+# Page tickets may change resolution and colour: page 2 in its own pass.
+run mixed FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 2 "" "$D/mixed.xps"
+[ $RC = 0 ] || fail "mixed: exit $RC"
+pages_are mixed 6
+for p in 1 3 4 6; do page_has mixed $p dpi=100x100 bpp=24 w=850; done
+for p in 2 5; do page_has mixed $p dpi=50x50 bpp=8 cs=18 w=425; done
+
 # page-ranges: nothing selected is an error; a selection is honoured.
 run norange -- 1 u t 1 "page-ranges=9" "$D/levels.xps"
 [ $RC = 1 ] || fail "empty page range: want exit 1, got $RC"
