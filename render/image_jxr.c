@@ -22,6 +22,83 @@ int ras_image_decode_jxr(const uint8_t *data, size_t len, const xr_limits *lim,
 
 #include <JXRGlue.h>
 
+static uint32_t rd32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
+static int fits(uint64_t off, uint64_t n, size_t len) {
+  return off <= len && n <= len - off;
+}
+
+/* jxrlib, as Debian builds it, asserts (aborting the process) on some
+ * malformed container fields and prints unknown tags to stderr, which is
+ * the CUPS channel. So the container is checked here first, on a copy:
+ * the tags decoding needs are bounds-checked, every other entry (metadata
+ * that jxrlib parses with asserts, or does not know) is turned into a tag
+ * it ignores, and the codestream header's output format must be one the
+ * library can describe. Returns 0 or XR_E_FORMAT. */
+static int sanitize(uint8_t *d, size_t len, const char **why) {
+  *why = "malformed JPEG XR container";
+  if (len < 8)
+    return XR_E_FORMAT;
+  uint32_t ifd = rd32(d + 4);
+  if (!fits(ifd, 2, len))
+    return XR_E_FORMAT;
+  unsigned n = (unsigned)d[ifd] | (unsigned)d[ifd + 1] << 8;
+  if (n == 0 || !fits((uint64_t)ifd + 2, (uint64_t)n * 12, len))
+    return XR_E_FORMAT;
+  uint32_t img_off = 0;
+  for (unsigned i = 0; i < n; i++) {
+    uint8_t *e = d + ifd + 2 + (size_t)i * 12;
+    unsigned tag = (unsigned)e[0] | (unsigned)e[1] << 8;
+    uint32_t count = rd32(e + 4), value = rd32(e + 8);
+    int keep = 1;
+    switch (tag) {
+    case WMP_tagPixelFormat:
+      keep = fits(value, 16, len);
+      break;
+    case WMP_tagTransformation:
+      keep = count == 1 && value < O_MAX;
+      break;
+    case WMP_tagIccProfile:
+      keep = fits(value, count, len);
+      break;
+    case WMP_tagImageOffset:
+      img_off = value;
+      break;
+    case WMP_tagCompression:
+    case WMP_tagImageType:
+    case WMP_tagImageWidth:
+    case WMP_tagImageHeight:
+    case WMP_tagWidthResolution:
+    case WMP_tagHeightResolution:
+    case WMP_tagImageByteCount:
+    case WMP_tagAlphaOffset:
+    case WMP_tagAlphaByteCount:
+    case WMP_tagImageDataDiscard:
+    case WMP_tagAlphaDataDiscard:
+      break;
+    default:
+      keep = 0;
+    }
+    if (!keep) {
+      e[0] = WMP_tagCompression & 0xff;
+      e[1] = WMP_tagCompression >> 8;
+    }
+  }
+  /* Codestream header: "WMPHOTO\0", three bytes of flags, then the output
+   * colour format and bit depth nibbles. */
+  if (!fits(img_off, 12, len) || memcmp(d + img_off, "WMPHOTO", 8) != 0)
+    return XR_E_FORMAT;
+  unsigned fmt = d[img_off + 11] >> 4, depth = d[img_off + 11] & 15;
+  if (fmt >= CFT_MAX || (depth >= BDB_MAX && depth != BD_1alt)) {
+    *why = "unknown JPEG XR output format";
+    return XR_E_FORMAT;
+  }
+  return 0;
+}
+
 enum layout { L_GRAY, L_RGB, L_BGR, L_BGRX, L_BGRA, L_RGBA, L_CMYK, L_OTHER };
 
 static enum layout layout_of(const PKPixelFormatGUID *g, int *premul) {
@@ -54,11 +131,21 @@ int ras_image_decode_jxr(const uint8_t *data, size_t len, const xr_limits *lim,
   PKImageDecode *dec = NULL;
   PKFormatConverter *fc = NULL;
   ras_image *img = NULL;
-  U8 *buf = NULL, *icc = NULL;
+  U8 *buf = NULL, *icc = NULL, *copy = NULL;
   int rc = XR_E_FORMAT;
   const char *why = "not a readable JPEG XR stream";
-  /* jxrlib takes a non-const pointer but only reads through it. */
-  if (CreateWS_Memory(&ws, (void *)(uintptr_t)data, len) < 0) {
+  copy = malloc(len ? len : 1);
+  if (!copy) {
+    rc = XR_E_NOMEM;
+    why = "no memory";
+    goto fail;
+  }
+  memcpy(copy, data, len);
+  if ((rc = sanitize(copy, len, &why)) < 0)
+    goto fail;
+  rc = XR_E_FORMAT;
+  why = "not a readable JPEG XR stream";
+  if (CreateWS_Memory(&ws, copy, len) < 0) {
     rc = XR_E_NOMEM;
     why = "stream setup";
     goto fail;
@@ -199,6 +286,7 @@ int ras_image_decode_jxr(const uint8_t *data, size_t len, const xr_limits *lim,
     fc->Release(&fc);
   dec->Release(&dec);
   ws->Close(&ws); /* fStreamOwner is unset: the stream is ours to close */
+  free(copy);
   *out = img;
   return 0;
 fail:
@@ -210,6 +298,7 @@ fail:
     dec->Release(&dec);
   if (ws)
     ws->Close(&ws);
+  free(copy);
   return xr_errinfo_set(err, rc, NULL, -1, -1, "JPEG XR: %s", why);
 }
 

@@ -758,6 +758,34 @@ static void test_jxr(void **st) {
   free(d);
 }
 
+/* Inputs that once crashed or aborted the decoders (found by
+ * tests/fuzz/fuzz_image.c): each must now fail cleanly or decode. */
+static void test_regressions(void **st) {
+  (void)st;
+  static const char *files[] = {
+      /* jxrlib asserted on a descriptive-metadata tag of the wrong type
+       * and printed unknown tags to stderr. */
+      "jxr-metadata-assert.jxr",
+  };
+  xr_limits lim;
+  xr_limits_init(&lim);
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, XR_SOURCE_DIR "/corpus/image/regress/%s",
+             files[i]);
+    size_t n = 0;
+    uint8_t *d = slurp(path, &n);
+    assert_non_null(d);
+    ras_image *img = NULL;
+    xr_errinfo err;
+    if (ras_image_decode(d, n, &lim, &img, &err) == 0) {
+      ras_image_prepare(img, NULL, NULL, 0, NULL);
+      ras_image_drop(img);
+    }
+    free(d);
+  }
+}
+
 /* ---- mips and sampling -------------------------------------------------- */
 
 static ras_image *checker(int w, int h) {
@@ -905,6 +933,7 @@ int main(void) {
       cmocka_unit_test(test_tiff_rgba_path),
       cmocka_unit_test(test_tiff_truncated),
       cmocka_unit_test(test_jxr),
+      cmocka_unit_test(test_regressions),
       cmocka_unit_test(test_mip_levels),
       cmocka_unit_test(test_downscale_is_filtered),
       cmocka_unit_test(test_sample_identity_and_tiles),
