@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "render/dl.h"
+#include "render/glyph.h"
 #include "xps/doc.h"
 #include "xps/font.h"
 #include "xps/page.h"
@@ -249,6 +250,12 @@ static void test_effects(void **st) {
   check_case("effects", 8);
 }
 
+static void test_symbol(void **st) {
+  (void)st;
+  /* Only a (3,0) cmap: every character is found at U+F000 + c. */
+  check_case("symbol", 6);
+}
+
 static void test_sims(void **st) {
   (void)st;
   /* mutool barely emboldens, so it checks only the regular and italic
@@ -259,15 +266,74 @@ static void test_sims(void **st) {
   golden("sims", &im);
   assert_true(vs_mutool("sims", &im, 0, 0, im.w, 60) < 6);
   assert_true(vs_mutool("sims", &im, 0, 125, im.w, 185) < 6);
-  img plain = render("latin", 96);
-  (void)plain;
-  free(plain.px);
-  /* Row 2 ("Bold", bold) against the start of row 4 ("Bold" of
-   * BoldItalic is sheared, so compare with row 1's ink density instead). */
   long reg = ink(&im, 0, 15, im.w, 60), bold = ink(&im, 0, 75, im.w, 120);
   /* "Regular" has 7 letters, "Bold" 4: compare ink per letter. */
   assert_true(bold / 4 > reg / 7 * 11 / 10);
   free(im.px);
+}
+
+/* Counts device calls; fill_glyphs optional. */
+typedef struct counter {
+  int paths, runs, glyphs;
+} counter;
+static int c_begin(void *dev, double w, double h) {
+  (void)dev;
+  (void)w;
+  (void)h;
+  return 0;
+}
+static int c_fill(void *dev, const ras_path *p, const ras_matrix *m, int rule,
+                  const ras_paint *paint) {
+  (void)p;
+  (void)m;
+  (void)rule;
+  (void)paint;
+  ((counter *)dev)->paths++;
+  return 0;
+}
+static int c_glyphs(void *dev, const ras_glyph_run *run, const ras_matrix *m,
+                    const ras_paint *paint) {
+  (void)m;
+  (void)paint;
+  ((counter *)dev)->runs++;
+  ((counter *)dev)->glyphs += (int)run->n;
+  return 0;
+}
+
+static void test_shared_fonts_and_devices(void **st) {
+  (void)st;
+  /* One job (ctx), the same page run three times: the font is loaded once;
+   * a device with fill_glyphs gets runs, one without gets outlines. */
+  char path[1024];
+  snprintf(path, sizeof path, "%s/corpus/text/latin.xps", XR_SOURCE_DIR);
+  xps_ctx ctx;
+  xps_ctx_init(&ctx);
+  assert_int_equal(xps_fonts_new(NULL, &ctx.fonts), 0);
+  xr_errinfo err;
+  xps_pkg *pkg;
+  xps_doc *doc;
+  assert_int_equal(xps_pkg_open(path, &ctx, &pkg, &err), 0);
+  assert_int_equal(xps_doc_open(pkg, &ctx, &doc, &err), 0);
+  xps_page_ref ref;
+  assert_int_equal(xps_doc_next_page(doc, &ref, &err), 1);
+  ras_device_fns with = {0}, without = {0};
+  with.begin_page = without.begin_page = c_begin;
+  with.fill_path = without.fill_path = c_fill;
+  with.fill_glyphs = c_glyphs;
+  counter a = {0, 0, 0}, b = {0, 0, 0};
+  assert_int_equal(xps_page_run(pkg, ref.name, &ctx, &with, &a, &err), 0);
+  assert_int_equal(xps_page_run(pkg, ref.name, &ctx, &with, &a, &err), 0);
+  assert_int_equal(xps_page_run(pkg, ref.name, &ctx, &without, &b, &err), 0);
+  assert_int_equal(xps_fonts_count(ctx.fonts), 1);
+  /* latin.xps has 7 Glyphs elements, all solid. */
+  assert_int_equal(a.runs, 14);
+  assert_int_equal(a.paths, 0);
+  assert_true(a.glyphs > 100);
+  assert_int_equal(b.paths, 7);
+  assert_int_equal(b.runs, 0);
+  xps_doc_close(doc);
+  xps_pkg_close(pkg);
+  xps_fonts_drop(ctx.fonts);
 }
 
 static void test_resolution(void **st) {
@@ -283,10 +349,16 @@ static void test_resolution(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_latin),    cmocka_unit_test(test_rtl),
-      cmocka_unit_test(test_sideways), cmocka_unit_test(test_odttf),
-      cmocka_unit_test(test_ttc),      cmocka_unit_test(test_effects),
-      cmocka_unit_test(test_sims),     cmocka_unit_test(test_resolution),
+      cmocka_unit_test(test_latin),
+      cmocka_unit_test(test_rtl),
+      cmocka_unit_test(test_sideways),
+      cmocka_unit_test(test_odttf),
+      cmocka_unit_test(test_ttc),
+      cmocka_unit_test(test_effects),
+      cmocka_unit_test(test_sims),
+      cmocka_unit_test(test_symbol),
+      cmocka_unit_test(test_resolution),
+      cmocka_unit_test(test_shared_fonts_and_devices),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
