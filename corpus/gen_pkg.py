@@ -171,6 +171,11 @@ def main(out):
     with open(os.path.join(out, "stored-dd.xps"), "wb") as f:
         f.write(raw_zip(base, dd=True, method=0))
     hostile(out, base)
+    # Three pages; only the second has relationships, stored after it.
+    p = simple(pages=3)
+    p.page_rels[1] = [("../../../Resources/r.bin", xpsgen.RES_XPS)]
+    p.add_resource("/Resources/r.bin", b"required resource")
+    p.write(os.path.join(out, "pagerels.xps"))
     # The same package unpacked into a directory, and a lone page.
     for name, data in base:
         path = os.path.join(out, "unpacked", *name.split("/"))

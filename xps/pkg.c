@@ -21,7 +21,7 @@ xps_pkg *xps_pkg_new(const xps_ctx *ctx, const pkg_ops *ops,
     return NULL;
   /* Name scratch buffers sized by the limit, so no name is ever cut. */
   pkg->buflen = (size_t)xps_limit(ctx, XR_LIMIT_NAME_LEN) + 2;
-  pkg->nbuf = malloc(pkg->buflen * 4);
+  pkg->nbuf = malloc(pkg->buflen * 5);
   if (!pkg->nbuf) {
     free(pkg);
     return NULL;
@@ -29,6 +29,7 @@ xps_pkg *xps_pkg_new(const xps_ctx *ctx, const pkg_ops *ops,
   pkg->kbuf = pkg->nbuf + pkg->buflen;
   pkg->qbuf = pkg->kbuf + pkg->buflen;
   pkg->qkey = pkg->qbuf + pkg->buflen;
+  pkg->hkey = pkg->qkey + pkg->buflen;
   pkg->ctx = ctx;
   pkg->ops = ops;
   snprintf(pkg->label, sizeof pkg->label, "%s", label ? label : "");
@@ -280,6 +281,7 @@ int xps_pkg_add(xps_pkg *pkg, const char *raw, size_t len, pkg_loc *loc,
     loc_free(loc);
     return 0;
   }
+  pkg->last_added = e;
   if (!piece) {
     e->whole = *loc;
     e->whole.present = 1;
@@ -317,9 +319,16 @@ static int entry_error(const pkg_entry *e, xr_errinfo *err) {
                         "interleaved part is incomplete");
 }
 
-/* Finds name; on a stream reads forward until the part is complete. */
-static int find_complete(xps_pkg *pkg, const char *name, pkg_entry **out,
-                         xr_errinfo *err) {
+static int ends_with_fpage(const char *key) {
+  size_t n = strlen(key);
+  return n >= 6 && strcmp(key + n - 6, ".fpage") == 0;
+}
+
+/* Finds name; on a stream reads forward until the part is complete. With
+ * a horizon (a folded key, "" for none), a stream stops looking for a part
+ * not yet seen once a FixedPage other than the horizon starts to arrive. */
+static int find_complete(xps_pkg *pkg, const char *name, const char *horizon,
+                         pkg_entry **out, xr_errinfo *err) {
   char *norm = pkg->qbuf, *key = pkg->qkey;
   int len = xps_partname_norm(name, strlen(name), norm, pkg->buflen);
   if (len < 0)
@@ -363,6 +372,12 @@ static int find_complete(xps_pkg *pkg, const char *name, pkg_entry **out,
     }
     if (rc == 0)
       pkg->ended = 1;
+    if (horizon && !e && rc == 1 && pkg->last_added &&
+        ends_with_fpage(pkg->last_added->key) &&
+        strcmp(pkg->last_added->key, horizon) != 0 &&
+        strcmp(pkg->last_added->key, key) != 0)
+      return xr_errinfo_set(err, XR_E_NOTFOUND, norm, -1, -1,
+                            "no such part before the next page");
   }
 }
 
@@ -370,7 +385,7 @@ int xps_pkg_read_part(xps_pkg *pkg, const char *name, xps_part **out,
                       xr_errinfo *err) {
   *out = NULL;
   pkg_entry *e;
-  int rc = find_complete(pkg, name, &e, err);
+  int rc = find_complete(pkg, name, NULL, &e, err);
   if (rc < 0)
     return rc;
   uint64_t max = (uint64_t)xps_limit(pkg->ctx, XR_LIMIT_PART_SIZE);
@@ -409,7 +424,31 @@ fail:
 
 int xps_pkg_has_part(xps_pkg *pkg, const char *name) {
   pkg_entry *e;
-  return find_complete(pkg, name, &e, NULL) == 0;
+  return find_complete(pkg, name, NULL, &e, NULL) == 0;
+}
+
+int xps_pkg_has_part_soon(xps_pkg *pkg, const char *name) {
+  pkg_entry *e;
+  if (!pkg->streaming)
+    return find_complete(pkg, name, NULL, &e, NULL) == 0;
+  /* A relationships part may follow its own page: "/a/_rels/b.fpage.rels"
+   * lets "/a/b.fpage" arrive without ending the search. */
+  char *h = pkg->hkey;
+  h[0] = '\0';
+  int len = xps_partname_norm(name, strlen(name), h, pkg->buflen);
+  if (len < 0)
+    return 0;
+  xps_partname_fold(h);
+  char *rels = strstr(h, "/_rels/");
+  size_t n = (size_t)len;
+  if (rels && n > 5 && strcmp(h + n - 5, ".rels") == 0 &&
+      !strchr(rels + 7, '/')) {
+    h[n - 5] = '\0';
+    memmove(rels + 1, rels + 7, strlen(rels + 7) + 1);
+  } else {
+    h[0] = '\0';
+  }
+  return find_complete(pkg, name, h, &e, NULL) == 0;
 }
 
 int xps_pkg_is_lone_page(const xps_pkg *pkg) {

@@ -65,9 +65,11 @@ struct xps_pkg {
   xr_errinfo fail_err;
   struct xps_ctypes *ctypes;
   int ctypes_tried;
-  size_t buflen;     /* NAME_LEN + 2 */
-  char *nbuf, *kbuf; /* xps_pkg_add's scratch */
-  char *qbuf, *qkey; /* lookups' scratch (advance may call add) */
+  size_t buflen;         /* NAME_LEN + 2 */
+  char *nbuf, *kbuf;     /* xps_pkg_add's scratch */
+  char *qbuf, *qkey;     /* lookups' scratch (advance may call add) */
+  char *hkey;            /* has_part_soon's horizon */
+  pkg_entry *last_added; /* the part the latest archive entry went to */
 };
 
 /* A new, empty package using ops; impl is set by the caller. */

@@ -232,6 +232,37 @@ static void test_stream_lone_page(void **state) {
   reap(fd, pid);
 }
 
+static void test_has_part_soon(void **state) {
+  (void)state;
+  const char *rels[] = {"/Documents/1/Pages/_rels/1.fpage.rels",
+                        "/Documents/1/Pages/_rels/2.fpage.rels",
+                        "/Documents/1/Pages/_rels/3.fpage.rels"};
+  pid_t pid;
+  int fd = pipe_from(CORPUS "/pkg/pagerels.xps", &pid);
+  xps_pkg *pkg = NULL;
+  xr_errinfo err;
+  assert_int_equal(xps_pkg_open_fd(fd, &ctx, &pkg, &err), 0);
+  /* Page 1 has none: the search stops when page 2 starts to arrive. */
+  assert_false(xps_pkg_has_part_soon(pkg, rels[0]));
+  assert_string_equal(xps_pkg_part_name(pkg, xps_pkg_part_count(pkg) - 1),
+                      "/Documents/1/Pages/2.fpage");
+  /* Page 2's comes after page 2 itself, which does not end the search. */
+  assert_true(xps_pkg_has_part_soon(pkg, rels[1]));
+  assert_false(xps_pkg_has_part_soon(pkg, rels[2]));
+  /* Some parts were never read. */
+  assert_true(xps_pkg_has_part(pkg, "/Documents/1/Pages/3.fpage"));
+  assert_false(xps_pkg_has_part_soon(pkg, "/Resources/none.bin"));
+  assert_true(xps_pkg_has_part_soon(pkg, "/Resources/r.bin"));
+  xps_pkg_close(pkg);
+  reap(fd, pid);
+  /* A seekable package answers exactly. */
+  assert_int_equal(xps_pkg_open(CORPUS "/pkg/pagerels.xps", &ctx, &pkg, &err),
+                   0);
+  assert_false(xps_pkg_has_part_soon(pkg, rels[0]));
+  assert_true(xps_pkg_has_part_soon(pkg, rels[1]));
+  xps_pkg_close(pkg);
+}
+
 static void test_spill_to_file(void **state) {
   (void)state;
   /* With a 1 KiB memory budget the parts passed go to the file. */
@@ -258,6 +289,7 @@ int main(void) {
       cmocka_unit_test_setup(test_stream_doc, setup),
       cmocka_unit_test_setup(test_stream_not_zip, setup),
       cmocka_unit_test_setup(test_stream_lone_page, setup),
+      cmocka_unit_test_setup(test_has_part_soon, setup),
       cmocka_unit_test_setup(test_spill_to_file, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
