@@ -32,6 +32,12 @@ int ras_image_new(int w, int h, int n, int alpha, const xr_limits *lim,
   size_t stride = (size_t)w * (size_t)(n + alpha);
   if (stride > SIZE_MAX / (size_t)h)
     return XR_E_LIMIT;
+  /* Peak while preparing: the native samples, the RGBA level and the mip
+   * levels (a third more); it must fit the job's memory. */
+  uint64_t npix = (uint64_t)w * (uint64_t)h;
+  uint64_t peak = npix * (uint64_t)(n + alpha) + npix * 4 + npix * 4 / 3;
+  if (peak > (uint64_t)xr_limits_get(lim, XR_LIMIT_JOB_MEMORY))
+    return XR_E_LIMIT;
   ras_image *img = calloc(1, sizeof *img);
   if (!img)
     return XR_E_NOMEM;

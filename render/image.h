@@ -52,7 +52,9 @@ typedef struct ras_image {
  * Returns 0, XR_E_FORMAT for a zero or negative size, XR_E_LIMIT. */
 int ras_image_check(int64_t w, int64_t h, const xr_limits *lim);
 
-/* New image with uninitialised samples, after ras_image_check. refs = 1.
+/* New image with uninitialised samples, after ras_image_check; its peak
+ * memory while being prepared (about 5.3 + n bytes per pixel) must also
+ * fit JOB_MEMORY. refs = 1.
  * Errors: XR_E_FORMAT, XR_E_LIMIT, XR_E_INVAL (n), XR_E_NOMEM. */
 int ras_image_new(int w, int h, int n, int alpha, const xr_limits *lim,
                   ras_image **out);

@@ -341,6 +341,13 @@ static void test_limit_image_pixels(void **st) {
   assert_int_equal(ras_image_decode(bomb.d, bomb.n, &lim, &img, &err),
                    XR_E_LIMIT);
   free(bomb.d);
+  /* The prepared image must also fit the job's memory. */
+  xr_limits_set(&lim, XR_LIMIT_JOB_MEMORY, 100 * 100 * 10);
+  ras_image *im = NULL;
+  assert_int_equal(ras_image_new(100, 100, 3, 1, &lim, &im), 0);
+  ras_image_drop(im);
+  assert_int_equal(ras_image_new(100, 110, 3, 1, &lim, &im), XR_E_LIMIT);
+  assert_null(im);
   int64_t bound = xr_limit_bound(XR_LIMIT_IMAGE_PIXELS);
   assert_int_equal(xr_limits_set(&lim, XR_LIMIT_IMAGE_PIXELS, bound * 2),
                    bound);
