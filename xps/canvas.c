@@ -36,6 +36,21 @@ const xps_node *xps_prop(xps_run *r, const xps_node *n, const char *prop,
   return found;
 }
 
+int xps_props_check(xps_run *r, const xps_node *n, const char *const *props) {
+  size_t ln = strlen(n->name);
+  for (const xps_node *c = n->first; c; c = c->next) {
+    int ok = 0;
+    if (!strncmp(c->name, n->name, ln) && c->name[ln] == '.')
+      for (int i = 0; props[i] && !ok; i++)
+        ok = !strcmp(c->name + ln + 1, props[i]);
+    if (!ok) {
+      xps_run_warn(r, c->line, "unexpected <%s> in <%s>", c->name, n->name);
+      return XR_E_SYNTAX;
+    }
+  }
+  return 0;
+}
+
 void xps_fx_drop(xps_fx *fx) {
   xps_geom_reset(&fx->clip);
 }
@@ -221,8 +236,10 @@ int xps_canvas_begin(xps_run *r, xps_src *s, const xps_event *ev) {
       n->first = c;
     n->last = c;
   }
-  rc = 0;
-  const xps_node *res = xps_prop(r, n, "Resources", &rc);
+  static const char *const props[] = {"Resources", "RenderTransform", "Clip",
+                                      "OpacityMask", NULL};
+  rc = xps_props_check(r, n, props);
+  const xps_node *res = rc ? NULL : xps_prop(r, n, "Resources", &rc);
   if (!rc && res)
     rc = xps_resources_push(r, res);
   int aliased = r->aliased;

@@ -23,6 +23,11 @@ typedef struct xps_fx {
 const xps_node *xps_prop(xps_run *r, const xps_node *n, const char *prop,
                          int *rc);
 
+/* Checks that every child of n is one of its property elements
+ * "<n->name>.<prop>" for prop in props (NULL-terminated). Warns and
+ * returns XR_E_SYNTAX otherwise (the element is to be skipped). */
+int xps_props_check(xps_run *r, const xps_node *n, const char *const *props);
+
 /* Reads the effects of element n (local name n->name) relative to r->ctm.
  * Returns 0, XR_E_SYNTAX (warned) or fatal. Pair with xps_fx_drop. */
 int xps_fx_read(xps_run *r, const xps_node *n, xps_fx *fx);

@@ -129,8 +129,12 @@ int xps_path_draw(xps_run *r, const xps_node *n) {
   xps_geom g;
   xps_brush fill, stroke;
   ras_stroke st;
+  static const char *const props[] = {
+      "RenderTransform", "Clip", "OpacityMask", "Fill", "Stroke", "Data", NULL};
   xps_geom_init(&g, r->ctx);
   int rc = xps_fx_read(r, n, &fx);
+  if (!rc)
+    rc = xps_props_check(r, n, props);
   if (!rc) {
     const xps_node *p = xps_prop(r, n, "Data", &rc);
     const char *v = xps_node_attr(n, "Data");

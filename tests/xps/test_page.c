@@ -272,6 +272,19 @@ static void unknown_elements(void **state) {
                    0);
   assert_int_equal(w.n, 1);
   assert_int_equal(count_of(t.buf, "fill"), 1);
+  /* Unknown property elements make their element malformed: skipped. */
+  assert_int_equal(run(PAGE("<Path Data=\"M0,0 L1,1\" Fill=\"#000000\">"
+                            "<Path.Foo/></Path>"
+                            "<Canvas><Canvas.Bar/><Path Data=\"M0,0 L1,1\" "
+                            "Fill=\"#000000\"/></Canvas>"
+                            "<Path Data=\"M0,0 L1,1\" Fill=\"#000000\">"
+                            "<Canvas/></Path>"
+                            "<Path Data=\"M0,0 L1,1\" Fill=\"#FF0000\"/>")),
+                   0);
+  assert_int_equal(w.n, 3);
+  assert_string_equal(t.buf, "begin_page 100 50\n"
+                             "fill evenodd #FF0000FF [ 1 0 0 1 0 0 ] "
+                             "M 0 0 L 1 1\n");
 }
 
 int main(void) {
