@@ -327,11 +327,23 @@ static int pass_add(job *j, pass *ps, int page, const xr_print_layer *s,
   return 0;
 }
 
-/* Job copies × (documents × document copies × selected pages). */
+/* Job copies × (documents × document copies × selected pages); with
+ * uncollated job copies each page is repeated in place instead. */
 static int render_all(job *j, const xr_band_sink *sink) {
   pass ps = {NULL, 0, 0, 0, 0};
   int rc = 0;
   int copies = j->job_eff.copies > 0 ? j->job_eff.copies : 1;
+  int rounds = copies, repeat = 1;
+  if (!j->job_eff.collate && copies > 1) {
+    if (j->have_tickets) {
+      rounds = 1;
+      repeat = copies;
+    } else {
+      say(j, XR_LEVEL_WARNING,
+          "Uncollated copies need the document's page "
+          "list; printing collated copies");
+    }
+  }
   if (!j->have_tickets) {
     /* Page count unknown until rendered: whole passes. */
     for (int c = 0; c < copies && rc == 0; c++) {
@@ -357,7 +369,7 @@ static int render_all(job *j, const xr_band_sink *sink) {
   xr_limits_init(&lim);
   int64_t planned = 0;
   const xps_ticket_set *ts = &j->tickets;
-  for (int c = 0; c < copies && rc == 0; c++) {
+  for (int c = 0; c < rounds && rc == 0; c++) {
     for (int d = 0; d < ts->ndocs && rc == 0; d++) {
       int first = ts->doc_first_page[d];
       int last = d + 1 < ts->ndocs ? ts->doc_first_page[d + 1] : ts->npages;
@@ -368,14 +380,17 @@ static int render_all(job *j, const xr_band_sink *sink) {
         for (int p = first; p < last && rc == 0; p++) {
           if (!xr_pages_contains(j->pages[0] ? j->pages : NULL, p + 1))
             continue;
-          if (++planned > lim.v[XR_LIMIT_PAGES]) {
-            say(j, XR_LEVEL_ERROR,
-                "More than %lld pages with copies (limit PAGES)",
-                (long long)lim.v[XR_LIMIT_PAGES]);
-            rc = XR_E_LIMIT;
-            break;
+          for (int r = 0; r < repeat && rc == 0; r++) {
+            if (++planned > lim.v[XR_LIMIT_PAGES]) {
+              say(j, XR_LEVEL_ERROR,
+                  "More than %lld pages with copies (limit PAGES)",
+                  (long long)lim.v[XR_LIMIT_PAGES]);
+              rc = XR_E_LIMIT;
+              break;
+            }
+            /* A repeated page starts a new pass (passes go forward). */
+            rc = pass_add(j, &ps, p, &j->page_eff[p], sink);
           }
-          rc = pass_add(j, &ps, p, &j->page_eff[p], sink);
         }
     }
   }

@@ -39,13 +39,14 @@ static void warnf(xr_print_warn_fn warn, void *ud, const char *fmt, ...) {
 void xr_print_defaults(xr_print_layer *out) {
   memset(out, 0, sizeof *out);
   out->set = XR_PS_DPI | XR_PS_COLOR | XR_PS_ORIENT | XR_PS_DUPLEX |
-             XR_PS_COPIES | XR_PS_DOC_COPIES;
+             XR_PS_COPIES | XR_PS_DOC_COPIES | XR_PS_COLLATE;
   out->dpi = DEFAULT_DPI;
   out->colorspace = XR_CS_RGB;
   out->orientation = XPS_ORIENT_PORTRAIT;
   out->duplex = XPS_DUPLEX_ONE_SIDED;
   out->copies = 1;
   out->doc_copies = 1;
+  out->collate = 1;
 }
 
 void xr_print_over(xr_print_layer *dst, const xr_print_layer *src) {
@@ -67,6 +68,8 @@ void xr_print_over(xr_print_layer *dst, const xr_print_layer *src) {
     dst->copies = src->copies;
   if (s & XR_PS_DOC_COPIES)
     dst->doc_copies = src->doc_copies;
+  if (s & XR_PS_COLLATE)
+    dst->collate = src->collate;
   dst->set |= s;
 }
 
@@ -293,7 +296,8 @@ int xr_print_from_options(xr_print_layer *out, const char *copies,
   }
   cups_option_t *opts = NULL;
   int n = cupsParseOptions(options ? options : "", 0, &opts);
-  /* Later options of the same meaning win: walk them in order. */
+  /* cupsParseOptions keeps the last value of each name, sorted by name;
+   * when two names mean the same thing, the one sorting later wins. */
   for (int i = 0; i < n; i++) {
     const char *k = opts[i].name, *v = opts[i].value;
     int bad = 0;
@@ -338,6 +342,22 @@ int xr_print_from_options(xr_print_layer *out, const char *copies,
       bad = sides(v, &out->duplex);
       if (!bad)
         out->set |= XR_PS_DUPLEX;
+    } else if (!strcasecmp(k, "collate")) {
+      out->set |= XR_PS_COLLATE;
+      out->collate = strcasecmp(v, "false") && strcasecmp(v, "no") &&
+                     strcmp(v, "0") && strcasecmp(v, "off");
+    } else if (!strcmp(k, "multiple-document-handling")) {
+      if (!strcmp(v, "separate-documents-uncollated-copies")) {
+        out->set |= XR_PS_COLLATE;
+        out->collate = 0;
+      } else if (!strcmp(v, "separate-documents-collated-copies") ||
+                 !strcmp(v, "single-document") ||
+                 !strcmp(v, "single-document-new-sheet")) {
+        out->set |= XR_PS_COLLATE;
+        out->collate = 1;
+      } else {
+        bad = 1;
+      }
     } else if (!strcmp(k, "page-ranges")) {
       if (xr_pages_check(v) < 0 || strlen(v) >= size)
         bad = 1;

@@ -84,6 +84,17 @@ static void test_options(void **state) {
       opts(&l, NULL, "orientation-requested=7 landscape=false", pages, &w), 0);
   assert_false(l.set & XR_PS_ORIENT);
   assert_int_equal(w.n, 0);
+  assert_int_equal(opts(&l, NULL, "collate=false", pages, &w), 0);
+  assert_int_equal(l.set, XR_PS_COLLATE);
+  assert_int_equal(l.collate, 0);
+  assert_int_equal(opts(&l, NULL, "Collate=True", pages, &w), 0);
+  assert_int_equal(l.collate, 1);
+  assert_int_equal(
+      opts(&l, NULL,
+           "multiple-document-handling=separate-documents-uncollated-copies",
+           pages, &w),
+      0);
+  assert_int_equal(l.collate, 0);
 }
 
 static void test_bad_options_warn(void **state) {

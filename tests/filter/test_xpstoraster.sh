@@ -136,6 +136,15 @@ grep -q "^WARNING: .*printer-resolution=oops" "$T/opts.err" ||
 # ticket's 2; copies 1 (what cupsd sends by default) does not.
 run copies FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 3 "Resolution=20" "$D/job_ticket.xps"
 pages_are copies 6
+# Uncollated: each page repeated in place (1,1,1,2,2,2).
+run uncoll FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 3 "Resolution=20 collate=false" \
+  "$D/job_ticket.xps"
+pages_are uncoll 6
+ink1=$(sed -n 's/^page 1 .* ink=//p' "$T/copies.txt")
+ink2=$(sed -n 's/^page 2 .* ink=//p' "$T/copies.txt")
+[ "$ink1" != "$ink2" ] || fail "pages 1 and 2 cannot be told apart"
+got=$(sed -n 's/^page [0-9]* .* ink=//p' "$T/uncoll.txt" | tr '\n' ' ')
+[ "$got" = "$ink1 $ink1 $ink1 $ink2 $ink2 $ink2 " ] || fail "uncollated order: $got"
 run copies1 FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "Resolution=20" "$D/job_ticket.xps"
 pages_are copies1 4
 run landscape FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 \
