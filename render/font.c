@@ -10,6 +10,7 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include FT_ADVANCES_H
 #include FT_FONT_FORMATS_H
 #include FT_OUTLINE_H
 #include FT_TRUETYPE_TABLES_H
@@ -230,6 +231,19 @@ int ras_font_metrics(ras_font *f, uint32_t gid, ras_glyph_metrics *m) {
   }
   pthread_mutex_unlock(&f->lock);
   return rc;
+}
+
+int ras_font_advance(ras_font *f, uint32_t gid, double *advance) {
+  if (gid >= (uint32_t)f->nglyphs)
+    return XR_E_FORMAT;
+  FT_Fixed a = 0;
+  pthread_mutex_lock(&f->lock);
+  FT_Error fe = FT_Get_Advance(f->face, gid, LOAD_FLAGS, &a);
+  pthread_mutex_unlock(&f->lock);
+  if (fe)
+    return XR_E_FORMAT;
+  *advance = (double)a / f->upem;
+  return 0;
 }
 
 /* FT_Outline_Decompose callbacks appending to a ras_path. */

@@ -59,6 +59,10 @@ typedef struct ras_glyph_metrics {
 /* Fills *m. Errors: XR_E_FORMAT for an out-of-range or broken glyph. */
 int ras_font_metrics(ras_font *f, uint32_t gid, ras_glyph_metrics *m);
 
+/* Horizontal advance of gid in ems, read from the metrics tables without
+ * loading the outline (the fast path of layout). Errors: XR_E_FORMAT. */
+int ras_font_advance(ras_font *f, uint32_t gid, double *advance);
+
 /* Appends the outline of gid, transformed by m (ems -> target, NULL =
  * identity) to out. embolden > 0 widens the outline by that many ems in
  * total (half on each side). An empty glyph (space) appends nothing.

@@ -240,11 +240,17 @@ static int place(xps_glyph_layout *l, const xps_ctx *ctx,
                  const xps_glyphs_in *in, pen *p, size_t max, uint32_t gid,
                  const gentry *e) {
   ras_glyph_metrics m = {0, 1, 0, 0};
-  if (gid >= (uint32_t)ras_font_glyph_count(l->run.font) ||
-      ras_font_metrics(l->run.font, gid, &m)) {
+  /* Sideways needs the vertical metrics (an outline load); otherwise the
+   * advance alone, read from hmtx. */
+  int bad = p->sideways ? ras_font_metrics(l->run.font, gid, &m)
+                        : ras_font_advance(l->run.font, gid, &m.advance);
+  if (bad) {
     warn_once(ctx, l, in, "glyph index out of range for the font");
     gid = 0; /* draw .notdef: keeps the advance visible */
-    ras_font_metrics(l->run.font, 0, &m);
+    if (p->sideways)
+      ras_font_metrics(l->run.font, 0, &m);
+    else
+      ras_font_advance(l->run.font, 0, &m.advance);
   }
   double adv = (e && e->has_adv)
                    ? e->adv / 100 * p->size

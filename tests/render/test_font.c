@@ -55,6 +55,12 @@ static void test_metrics(void **st) {
   assert_true(m.vadvance > 0.9 && m.vadvance < 1.5);
   assert_true(m.top_y > 0.5 && m.top_y < 1.2);
   assert_int_equal(ras_font_metrics(f, 1u << 30, &m), XR_E_FORMAT);
+  /* The fast advance agrees with the full metrics. */
+  double adv;
+  assert_int_equal(ras_font_advance(f, ras_font_lookup(f, 'M'), &adv), 0);
+  ras_font_metrics(f, ras_font_lookup(f, 'M'), &m);
+  assert_true(fabs(adv - m.advance) < 1e-12);
+  assert_int_equal(ras_font_advance(f, 1u << 30, &adv), XR_E_FORMAT);
   ras_font_drop(f);
 }
 
