@@ -240,6 +240,20 @@ def hostile(out, base):
     cd_size = eocd - zcd + len(icd)
     put("overlap.xps", z[:eocd] + bytes(icd) + struct.pack(
         "<IHHHHIIH", 0x06054b50, 0, 0, n, n, cd_size, zcd, 0))
+    # The page compressed with a method nobody reads (17, reserved), and
+    # the page marked encrypted.
+    other = raw_zip(base, method=0)
+    at = other.find(page.encode())
+    loc = other.rfind(b"PK\x03\x04", 0, at)
+    cen = other.find(page.encode(), cd_offset(other)) - 46
+    bad = bytearray(other)
+    bad[loc + 8:loc + 10] = struct.pack("<H", 17)
+    bad[cen + 10:cen + 12] = struct.pack("<H", 17)
+    put("method.xps", bytes(bad))
+    bad = bytearray(other)
+    bad[loc + 6:loc + 8] = struct.pack("<H", 1)
+    bad[cen + 8:cen + 10] = struct.pack("<H", 1)
+    put("encrypted.xps", bytes(bad))
     # Content types with a Default and an Override, an unknown part and an
     # unknown relationship type, both to be ignored.
     parts = []

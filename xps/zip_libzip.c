@@ -30,6 +30,9 @@ static int zip_status(int ze) {
     return XR_E_NOMEM;
   case ZIP_ER_CRC:
     return XR_E_CRC;
+  case ZIP_ER_COMPNOTSUPP:
+  case ZIP_ER_ENCRNOTSUPP:
+    return XR_E_UNSUPPORTED;
   default:
     return XR_E_FORMAT;
   }

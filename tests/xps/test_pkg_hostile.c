@@ -43,6 +43,8 @@ static void test_seekable(void **state) {
       {"mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
       {"outside.xps", XR_E_FORMAT, "1.fpage", "outside the file"},
       {"overlap.xps", XR_E_FORMAT, "inner.bin", "overlaps"},
+      {"method.xps", XR_E_UNSUPPORTED, "1.fpage", "ompression method"},
+      {"encrypted.xps", XR_E_UNSUPPORTED, "1.fpage", "ncrypt"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run(&cases[i], 0);
