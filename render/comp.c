@@ -19,19 +19,75 @@ static int clip_span(int *x, int len, const uint8_t **cov, int x0, int x1) {
 static void fill_solid(ras_surf *d, uint8_t *p, int len, const uint8_t *c) {
   if (d->nc == 1) {
     memset(p, c[0], (size_t)len);
-  } else {
-    for (int i = 0; i < len; i++, p += 3) {
-      p[0] = c[0];
-      p[1] = c[1];
-      p[2] = c[2];
+    return;
+  }
+  /* RGB: copy a 16-pixel pattern, then the tail. */
+  if (len >= 16) {
+    uint8_t pat[48];
+    for (int i = 0; i < 16; i++) {
+      pat[3 * i] = c[0];
+      pat[3 * i + 1] = c[1];
+      pat[3 * i + 2] = c[2];
     }
+    for (; len >= 16; len -= 16, p += 48)
+      memcpy(p, pat, 48);
+  }
+  for (; len > 0; len--, p += 3) {
+    p[0] = c[0];
+    p[1] = c[1];
+    p[2] = c[2];
   }
 }
 
-/* Blends colour c with per-pixel source alpha s[] (NULL: constant sa). */
+/* Blends colour c with per-pixel source alpha s[] (NULL: constant sa).
+ * Specialised for the opaque gray and RGB bases, where pages spend their
+ * time; layers take the general loop. */
 static void blend(ras_surf *d, uint8_t *p, int len, const uint8_t *c,
                   const uint8_t *s, uint32_t sa) {
-  int nc = d->nc, bpp = nc + d->alpha;
+  int nc = d->nc;
+  if (!d->alpha && !s) {
+    uint32_t ia = 255 - sa;
+    if (nc == 1) {
+      uint32_t cs = c[0] * sa;
+      for (int i = 0; i < len; i++)
+        p[i] = (uint8_t)ras_div255(p[i] * ia + cs);
+    } else {
+      uint32_t c0 = c[0] * sa, c1 = c[1] * sa, c2 = c[2] * sa;
+      for (int i = 0; i < len; i++, p += 3) {
+        p[0] = (uint8_t)ras_div255(p[0] * ia + c0);
+        p[1] = (uint8_t)ras_div255(p[1] * ia + c1);
+        p[2] = (uint8_t)ras_div255(p[2] * ia + c2);
+      }
+    }
+    return;
+  }
+  if (!d->alpha && nc == 1) {
+    for (int i = 0; i < len; i++) {
+      uint32_t a = s[i];
+      if (a == 255)
+        p[i] = c[0];
+      else if (a)
+        p[i] = (uint8_t)ras_div255(p[i] * (255 - a) + c[0] * a);
+    }
+    return;
+  }
+  if (!d->alpha && nc == 3) {
+    for (int i = 0; i < len; i++, p += 3) {
+      uint32_t a = s[i];
+      if (a == 255) {
+        p[0] = c[0];
+        p[1] = c[1];
+        p[2] = c[2];
+      } else if (a) {
+        uint32_t ia = 255 - a;
+        p[0] = (uint8_t)ras_div255(p[0] * ia + c[0] * a);
+        p[1] = (uint8_t)ras_div255(p[1] * ia + c[1] * a);
+        p[2] = (uint8_t)ras_div255(p[2] * ia + c[2] * a);
+      }
+    }
+    return;
+  }
+  int bpp = nc + 1;
   for (int i = 0; i < len; i++, p += bpp) {
     uint32_t a = s ? s[i] : sa;
     if (!a)
@@ -39,8 +95,7 @@ static void blend(ras_surf *d, uint8_t *p, int len, const uint8_t *c,
     uint32_t ia = 255 - a;
     for (int k = 0; k < nc; k++)
       p[k] = (uint8_t)ras_div255(p[k] * ia + c[k] * a);
-    if (d->alpha)
-      p[nc] = (uint8_t)ras_div255(p[nc] * ia + 255 * a);
+    p[nc] = (uint8_t)ras_div255(p[nc] * ia + 255 * a);
   }
 }
 
@@ -78,8 +133,14 @@ void ras_comp_fill_span(void *ud, int y, int x, int len, const uint8_t *cov,
   const uint8_t *mr =
       m ? m->data + (size_t)(y - m->y0) * m->stride + (size_t)(x - m->x0)
         : NULL;
+  if (f->a == 255 && !mr) {
+    blend(d, p, len, f->c, cov, 0);
+    return;
+  }
   for (int i = 0; i < len; i++) {
-    uint32_t v = ras_div255((uint32_t)(cov ? cov[i] : a) * f->a);
+    uint32_t v = (uint32_t)(cov ? cov[i] : a);
+    if (f->a != 255)
+      v = ras_div255(v * f->a);
     s[i] = (uint8_t)(mr ? ras_div255(v * mr[i]) : v);
   }
   blend(d, p, len, f->c, s, 0);
@@ -110,19 +171,30 @@ void ras_comp_layer(ras_surf *d, const ras_surf *s, int opacity,
   int x1 = s->x1 < d->x1 ? s->x1 : d->x1;
   int y0 = s->y0 > d->y0 ? s->y0 : d->y0;
   int y1 = s->y1 < d->y1 ? s->y1 : d->y1;
+  if (clip) {
+    /* Outside the clip's rectangle nothing shows. */
+    x0 = clip->x0 > x0 ? clip->x0 : x0;
+    x1 = clip->x1 < x1 ? clip->x1 : x1;
+    y0 = clip->y0 > y0 ? clip->y0 : y0;
+    y1 = clip->y1 < y1 ? clip->y1 : y1;
+  }
   int nc = d->nc, dbpp = nc + d->alpha, sbpp = s->nc + 1;
   for (int y = y0; y < y1; y++) {
     const uint8_t *sp = s->data + (size_t)(y - s->y0) * s->stride +
                         (size_t)(x0 - s->x0) * (size_t)sbpp;
     uint8_t *dp = d->data + (size_t)(y - d->y0) * d->stride +
                   (size_t)(x0 - d->x0) * (size_t)dbpp;
+    const uint8_t *mr = clip ? clip->data +
+                                   (size_t)(y - clip->y0) * clip->stride +
+                                   (size_t)(x0 - clip->x0)
+                             : NULL;
     for (int x = x0; x < x1; x++, sp += sbpp, dp += dbpp) {
       uint32_t la = sp[s->nc];
       if (!la)
         continue;
       uint32_t f = (uint32_t)opacity;
-      if (clip)
-        f = ras_div255(f * (uint32_t)ras_mask_at(clip, x, y));
+      if (mr)
+        f = ras_div255(f * mr[x - x0]);
       if (!f)
         continue;
       if (f == 255 && la == 255 && !d->alpha) {
@@ -130,9 +202,10 @@ void ras_comp_layer(ras_surf *d, const ras_surf *s, int opacity,
           dp[k] = sp[k];
         continue;
       }
-      uint32_t sa = ras_div255(la * f), ia = 255 - sa;
+      uint32_t sa = f == 255 ? la : ras_div255(la * f), ia = 255 - sa;
       for (int k = 0; k < nc; k++) {
-        uint32_t v = ras_div255(sp[k] * f) + ras_div255(dp[k] * ia);
+        uint32_t sc = f == 255 ? sp[k] : ras_div255(sp[k] * f);
+        uint32_t v = sc + ras_div255(dp[k] * ia);
         dp[k] = (uint8_t)(v > 255 ? 255 : v);
       }
       if (d->alpha) {

@@ -12,6 +12,7 @@
 #include "render/dl.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -787,7 +788,21 @@ const ras_device_fns ras_dl_device = {
 
 /* ---- replay ------------------------------------------------------------- */
 
+/* Band scratch for masks and layers: they nest, so a stack of chunks kept
+ * across bands replaces a malloc (often an mmap with page faults) per
+ * layer per band. */
+typedef struct chunk {
+  uint8_t *p;
+  size_t cap, used;
+} chunk;
+typedef struct mark {
+  int chunk;
+  size_t used;
+} mark;
+#define CHUNK_MIN ((size_t)1 << 20)
+
 typedef struct rs_ent {
+  mark m; /* arena position before this entry's allocation */
   int op;
   ras_surf *saved_dst;
   const ras_mask *saved_clip;
@@ -803,7 +818,60 @@ struct ras_render_ctx {
   size_t tmp_cap, work_cap;
   rs_ent *stk;
   int depth, cap_depth;
+  chunk *chunks;
+  int nchunks, cur;
 };
+
+/* n zeroed bytes from the arena; *m receives the position to release to. */
+static uint8_t *arena_alloc(ras_render_ctx *ctx, size_t n, mark *m) {
+  if (!ctx->nchunks || ctx->cur >= ctx->nchunks) {
+    ctx->cur = 0;
+    if (ctx->nchunks)
+      ctx->chunks[0].used = 0;
+  }
+  m->chunk = ctx->cur;
+  m->used = ctx->nchunks ? ctx->chunks[ctx->cur].used : 0;
+  chunk *c = ctx->nchunks ? &ctx->chunks[ctx->cur] : NULL;
+  if (!c || c->cap - c->used < n) {
+    int next = c ? ctx->cur + 1 : 0;
+    if (next < ctx->nchunks && ctx->chunks[next].cap < n) {
+      free(ctx->chunks[next].p);
+      ctx->chunks[next].p = NULL;
+      ctx->chunks[next].cap = 0;
+    }
+    if (next >= ctx->nchunks) {
+      chunk *nc = realloc(ctx->chunks, (size_t)(next + 1) * sizeof *nc);
+      if (!nc)
+        return NULL;
+      ctx->chunks = nc;
+      ctx->chunks[next] = (chunk){NULL, 0, 0};
+      ctx->nchunks = next + 1;
+    }
+    c = &ctx->chunks[next];
+    if (!c->p) {
+      size_t cap = n > CHUNK_MIN ? n : CHUNK_MIN;
+      c->p = malloc(cap);
+      if (!c->p)
+        return NULL;
+      c->cap = cap;
+    }
+    c->used = 0;
+    ctx->cur = next;
+  }
+  uint8_t *r = c->p + c->used;
+  c->used += (n + 15) & ~(size_t)15;
+  if (c->used > c->cap)
+    c->used = c->cap;
+  memset(r, 0, n);
+  return r;
+}
+
+static void arena_release(ras_render_ctx *ctx, const mark *m) {
+  if (m->chunk < ctx->nchunks) {
+    ctx->cur = m->chunk;
+    ctx->chunks[m->chunk].used = m->used;
+  }
+}
 
 int ras_render_ctx_new(ras_render_ctx **out) {
   *out = calloc(1, sizeof **out);
@@ -814,11 +882,12 @@ int ras_render_ctx_new(ras_render_ctx **out) {
 }
 
 static void unwind(ras_render_ctx *ctx) {
-  for (int i = 0; i < ctx->depth; i++) {
-    free(ctx->stk[i].layer.data);
-    free(ctx->stk[i].mask.data);
-  }
   ctx->depth = 0;
+  for (int i = 0; i < ctx->nchunks; i++)
+    free(ctx->chunks[i].p);
+  free(ctx->chunks);
+  ctx->chunks = NULL;
+  ctx->nchunks = ctx->cur = 0;
 }
 
 void ras_render_ctx_drop(ras_render_ctx *ctx) {
@@ -914,20 +983,20 @@ static int push_ent(ras_render_ctx *ctx, rs_ent **out) {
 }
 
 /* Band-clipped rect of command c, as a zeroed mask/layer of bpp bytes. */
-static int alloc_area(const band *b, const cmd *c, int bpp, uint8_t **data,
+static int alloc_area(band *b, const cmd *c, int bpp, mark *m, uint8_t **data,
                       size_t *stride, int *x0, int *y0, int *x1, int *y1) {
   *x0 = c->x0;
   *x1 = c->x1;
   *y0 = c->y0 > b->y0 ? c->y0 : b->y0;
   *y1 = c->y1 < b->y1 ? c->y1 : b->y1;
   *stride = (size_t)(*x1 - *x0) * (size_t)bpp;
-  *data = calloc((size_t)(*y1 - *y0) * *stride + 1, 1);
+  *data = arena_alloc(b->ctx, (size_t)(*y1 - *y0) * *stride + 1, m);
   return *data ? 0 : XR_E_NOMEM;
 }
 
 static void end_layer(band *b, rs_ent *e) {
   ras_comp_layer(e->saved_dst, &e->layer, e->opacity, e->saved_clip);
-  free(e->layer.data);
+  arena_release(b->ctx, &e->m);
   e->layer.data = NULL;
   b->dst = e->saved_dst;
   b->clip = e->saved_clip;
@@ -967,8 +1036,8 @@ static int replay(band *b) {
         break;
       e->op = OP_CLIP;
       e->saved_clip = b->clip;
-      rc = alloc_area(b, c, 1, &e->mask.data, &e->mask.stride, &e->mask.x0,
-                      &e->mask.y0, &e->mask.x1, &e->mask.y1);
+      rc = alloc_area(b, c, 1, &e->m, &e->mask.data, &e->mask.stride,
+                      &e->mask.x0, &e->mask.y0, &e->mask.x1, &e->mask.y1);
       if (rc)
         break;
       ras_mask_build mb = {&e->mask, b->clip};
@@ -979,7 +1048,7 @@ static int replay(band *b) {
       if (ctx->depth == 0)
         break;
       e = &ctx->stk[--ctx->depth];
-      free(e->mask.data);
+      arena_release(ctx, &e->m);
       b->clip = e->saved_clip;
       break;
     case OP_GROUP:
@@ -999,8 +1068,9 @@ static int replay(band *b) {
       e->saved_clip = b->clip;
       e->layer.nc = c->op == OP_GROUP ? b->dst->nc : 0;
       e->layer.alpha = 1;
-      rc = alloc_area(b, c, e->layer.nc + 1, &e->layer.data, &e->layer.stride,
-                      &e->layer.x0, &e->layer.y0, &e->layer.x1, &e->layer.y1);
+      rc = alloc_area(b, c, e->layer.nc + 1, &e->m, &e->layer.data,
+                      &e->layer.stride, &e->layer.x0, &e->layer.y0,
+                      &e->layer.x1, &e->layer.y1);
       if (rc)
         break;
       b->dst = &e->layer;
@@ -1041,8 +1111,7 @@ static int replay(band *b) {
     rs_ent *e = &ctx->stk[--ctx->depth];
     if (e->layer.data && e->op == OP_GROUP && !rc)
       end_layer(b, e);
-    free(e->layer.data);
-    free(e->mask.data);
+    arena_release(ctx, &e->m);
     e->layer.data = e->mask.data = NULL;
     b->clip = e->saved_clip;
     if (e->saved_dst)
@@ -1052,17 +1121,26 @@ static int replay(band *b) {
 }
 
 /* Naive sRGB to CMYK: full grey component replacement. */
+/* 255 * 65536 / den, rounded: division-free (c - k) * 255 / den. */
+static uint32_t cmyk_recip[256];
+static pthread_once_t cmyk_once = PTHREAD_ONCE_INIT;
+static void cmyk_init(void) {
+  for (int d = 1; d < 256; d++)
+    cmyk_recip[d] = (uint32_t)((255u * 65536u + (unsigned)d / 2) / (unsigned)d);
+}
+
 static void rgb_to_cmyk(const uint8_t *s, uint8_t *d, int w) {
+  pthread_once(&cmyk_once, cmyk_init);
   for (int x = 0; x < w; x++, s += 3, d += 4) {
     int c = 255 - s[0], m = 255 - s[1], y = 255 - s[2];
     int k = c < m ? (c < y ? c : y) : (m < y ? m : y);
     if (k == 255) {
       d[0] = d[1] = d[2] = 0;
     } else {
-      int den = 255 - k;
-      d[0] = (uint8_t)(((c - k) * 255 + den / 2) / den);
-      d[1] = (uint8_t)(((m - k) * 255 + den / 2) / den);
-      d[2] = (uint8_t)(((y - k) * 255 + den / 2) / den);
+      uint32_t r = cmyk_recip[255 - k];
+      d[0] = (uint8_t)(((uint32_t)(c - k) * r + 32768) >> 16);
+      d[1] = (uint8_t)(((uint32_t)(m - k) * r + 32768) >> 16);
+      d[2] = (uint8_t)(((uint32_t)(y - k) * r + 32768) >> 16);
     }
     d[3] = (uint8_t)k;
   }

@@ -19,6 +19,7 @@ void ras_scan_init(ras_scan *s) {
 void ras_scan_free(ras_scan *s) {
   free(s->cells);
   free(s->alpha);
+  free(s->bits);
   ras_scan_init(s);
 }
 
@@ -26,18 +27,23 @@ int ras_scan_reserve(ras_scan *s, int w) {
   if (w < 0)
     return XR_E_INVAL;
   if (w > s->cap || !s->cells) {
-    size_t n = (size_t)w + 2;
+    size_t n = (size_t)w + 2, words = (n + 63) / 64;
     ras_cell *c = calloc(n * RAS_BLOCK_ROWS, sizeof *c);
     uint8_t *a = malloc(n);
-    if (!c || !a) {
+    uint64_t *b = calloc(words * RAS_BLOCK_ROWS, sizeof *b);
+    if (!c || !a || !b) {
       free(c);
       free(a);
+      free(b);
       return XR_E_NOMEM;
     }
     free(s->cells);
     free(s->alpha);
+    free(s->bits);
     s->cells = c;
     s->alpha = a;
+    s->bits = b;
+    s->words = words;
     s->cap = w;
   }
   s->w = w;
@@ -54,6 +60,7 @@ static inline void add(ras_scan *s, ras_cell *row, int r, int c, int32_t dy,
     return;
   row[c].cover += (uint32_t)dy;
   row[c].area += (uint32_t)dy * (uint32_t)fx;
+  s->bits[(size_t)r * s->words + ((unsigned)c >> 6)] |= (uint64_t)1 << (c & 63);
   if (c < s->minx[r])
     s->minx[r] = c;
   if (c > s->maxx[r])
@@ -191,6 +198,17 @@ static inline void emit(ras_span_fn fn, void *ud, int y, int x, int len,
     fn(ud, y, x, len, cov, a);
 }
 
+/* A run of touched cells [a, b): per-pixel coverage, zero ends dropped. */
+static inline void emit_run(ras_span_fn fn, void *ud, int y, int a, int b,
+                            const uint8_t *al, int cx0, int cx1) {
+  while (a < b && !al[a])
+    a++;
+  while (b > a && !al[b - 1])
+    b--;
+  if (b > a)
+    emit(fn, ud, y, a, b - a, al + a, 0, cx0, cx1);
+}
+
 void ras_scan_fill(ras_scan *s, const ras_edge *e, size_t n, int r0, int r1,
                    int rule, int aliased, int cx0, int cx1, ras_span_fn fn,
                    void *ud) {
@@ -212,39 +230,39 @@ void ras_scan_fill(ras_scan *s, const ras_edge *e, size_t n, int r0, int r1,
     s->minx[r] = INT32_MAX;
     s->maxx[r] = -1;
     ras_cell *row = s->cells + (size_t)r * ((size_t)s->cap + 2);
+    uint64_t *bits = s->bits + (size_t)r * s->words;
     uint8_t *al = s->alpha;
     uint32_t acc = 0;
     int y = r0 + r;
-    int x = lo;
-    while (x <= hi) {
-      if (row[x].cover | row[x].area) {
-        int start = x;
-        do {
-          acc += row[x].cover;
-          al[x] = (uint8_t)cov_rule(acc * 512u - row[x].area, rule, aliased);
-          row[x].cover = row[x].area = 0;
-          x++;
-        } while (x <= hi && (row[x].cover | row[x].area));
-        /* Drop zero-coverage ends so compositing skips them. */
-        int a = start, b = x;
-        while (a < b && !al[a])
-          a++;
-        while (b > a && !al[b - 1])
-          b--;
-        if (b > a)
-          emit(fn, ud, y, a, b - a, al + a, 0, cx0, cx1);
-      } else {
-        int start = x;
-        while (x <= hi && !(row[x].cover | row[x].area))
-          x++;
-        int a = cov_rule(acc * 512u, rule, aliased);
-        if (a)
-          emit(fn, ud, y, start, x - start, NULL, a, cx0, cx1);
+    int x = lo;   /* first pixel not yet emitted */
+    int run = -1; /* start of the current run of touched cells */
+    for (size_t wi = (size_t)lo >> 6; wi <= (size_t)hi >> 6; wi++) {
+      uint64_t word = bits[wi];
+      bits[wi] = 0;
+      while (word) {
+        int c = (int)(wi * 64) + __builtin_ctzll(word);
+        word &= word - 1;
+        if (run >= 0 && c != x) {
+          emit_run(fn, ud, y, run, x, al, cx0, cx1);
+          run = -1;
+        }
+        if (run < 0) {
+          int a = cov_rule(acc * 512u, rule, aliased);
+          if (a && c > x)
+            emit(fn, ud, y, x, c - x, NULL, a, cx0, cx1);
+          run = c;
+        }
+        acc += row[c].cover;
+        al[c] = (uint8_t)cov_rule(acc * 512u - row[c].area, rule, aliased);
+        row[c].cover = row[c].area = 0;
+        x = c + 1;
       }
     }
+    if (run >= 0)
+      emit_run(fn, ud, y, run, x, al, cx0, cx1);
     /* Edges right of the box were dropped: the coverage runs on. */
     int a = cov_rule(acc * 512u, rule, aliased);
-    if (a && hi + 1 < w)
-      emit(fn, ud, y, hi + 1, w - hi - 1, NULL, a, cx0, cx1);
+    if (a && x < w)
+      emit(fn, ud, y, x, w - x, NULL, a, cx0, cx1);
   }
 }

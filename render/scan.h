@@ -2,10 +2,12 @@
  *
  * Each edge adds signed cover (height) and area (height times summed x
  * fractions) to the cells it crosses, in a dense accumulator of
- * RAS_BLOCK_ROWS rows; a sweep along each row integrates the cover, applies
- * the fill rule to the exact winding area of every pixel and hands out
- * spans, zeroing the cells it reads. Untouched runs between cells come out
- * as one constant-coverage span, so interiors are filled in bulk.
+ * RAS_BLOCK_ROWS rows, and sets a bit per touched cell; a sweep along each
+ * row visits only the touched cells (found a word of bits at a time),
+ * integrates the cover, applies the fill rule to the exact winding area of
+ * every pixel and hands out spans, zeroing the cells and bits it reads.
+ * Untouched runs between cells come out as one constant-coverage span, so
+ * interiors are filled in bulk.
  *
  * All arithmetic is integer (24.8 input, unsigned accumulators that may
  * wrap on absurd inputs without undefined behaviour), and the contribution
@@ -27,6 +29,8 @@ typedef struct ras_cell {
 typedef struct ras_scan {
   ras_cell *cells; /* RAS_BLOCK_ROWS rows of (w + 2) cells */
   uint8_t *alpha;  /* w + 2 coverage values */
+  uint64_t *bits;  /* RAS_BLOCK_ROWS rows of touched-cell bits */
+  size_t words;    /* 64-bit words per row of bits */
   int32_t minx[RAS_BLOCK_ROWS], maxx[RAS_BLOCK_ROWS];
   int w;   /* device width in use */
   int cap; /* width the buffers hold */
