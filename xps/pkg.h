@@ -3,8 +3,29 @@
  * lone FixedPage file.
  *
  * Part names are OPC names ("/Documents/1/Pages/1.fpage"): lookup is
- * case-insensitive, percent-decoded, with '\' equal to '/', and interleaved
- * pieces ([n].piece ... [n].last.piece) appear as one part. */
+ * case-insensitive (ASCII, as OPC defines equivalence), percent-decoded,
+ * with '\' equal to '/', and interleaved pieces ([n].piece ...
+ * [n].last.piece, in any stored order) appear as one part. Lookup is a hash
+ * probe; joining a part's pieces costs time linear in their number.
+ *
+ * Contract:
+ * - Seekable input (a ZIP file) is checked whole at open: central directory
+ *   against local headers, overlaps, entries outside the file, every
+ *   declared size against PART_SIZE, ZIP_RATIO (from 64 KiB up),
+ *   PACKAGE_SIZE, ENTRY_COUNT and NAME_LEN. Any failure fails the open,
+ *   naming the entry and its offset. CRCs are checked as parts are read.
+ * - A stream is read only as far as a request needs: read_part (and
+ *   has_part for a missing part) reads forward, keeping every entry it
+ *   passes in the spill store (memory up to SPILL_MEMORY, then an unlinked
+ *   temporary file). The same limits apply as bytes arrive. A problem in
+ *   an entry further on surfaces only when the reader gets there; the
+ *   first fatal stream error sticks and is returned by every later call
+ *   that needs to read on. xps_pkg_drain reads to the end and checks the
+ *   central directory.
+ * - Problems of one part (a duplicate name, a missing, duplicate or
+ *   out-of-range piece) do not fail the package: reading that part fails,
+ *   naming it.
+ * - One thread at a time per package; packages share nothing. */
 #ifndef XPS_PKG_H
 #define XPS_PKG_H
 
