@@ -186,7 +186,7 @@ static ras_font *fallback(xps_fonts *t, const xps_ctx *ctx) {
 
 /* Loads part face index; on failure warns and returns NULL. */
 static ras_font *load_part(xps_pkg *pkg, const char *part, int index,
-                           const xps_ctx *ctx, long line) {
+                           const xps_ctx *ctx, const char *from, long line) {
   xr_errinfo e;
   xr_errinfo_clear(&e);
   xps_part *p = NULL;
@@ -194,9 +194,10 @@ static ras_font *load_part(xps_pkg *pkg, const char *part, int index,
   unsigned char key[16];
   int obf = xps_font_is_obfuscated(part);
   if (obf && xps_font_guid_key(part, key)) {
-    xps_warn(ctx, XR_E_FORMAT, part, line,
-             "obfuscated font part name holds no GUID; using the fallback "
-             "font");
+    xps_warn(ctx, XR_E_FORMAT, part, -1,
+             "obfuscated font part name holds no GUID (used by %s line "
+             "%ld); using the fallback font",
+             from, line);
     return NULL;
   }
   if (!pkg) {
@@ -205,10 +206,10 @@ static ras_font *load_part(xps_pkg *pkg, const char *part, int index,
     rc = xps_pkg_read_part(pkg, part, &p, &e);
   }
   if (rc) {
-    xps_warn(ctx, rc, part, line,
-             "font part unreadable (%s); using the "
+    xps_warn(ctx, rc, part, -1,
+             "font part unreadable: %s (used by %s line %ld); using the "
              "fallback font",
-             xr_strerror(rc));
+             e.msg[0] ? e.msg : xr_strerror(rc), from, line);
     return NULL;
   }
   unsigned char *d = p->data;
@@ -217,25 +218,26 @@ static ras_font *load_part(xps_pkg *pkg, const char *part, int index,
   xps_part_drop(p);
   if (obf && xps_font_deobfuscate(key, d, n)) {
     free(d);
-    xps_warn(ctx, XR_E_FORMAT, part, line,
-             "obfuscated font part is truncated (%zu bytes); using the "
-             "fallback font",
-             n);
+    xps_warn(ctx, XR_E_FORMAT, part, -1,
+             "obfuscated font part is truncated (%zu bytes, used by %s line "
+             "%ld); using the fallback font",
+             n, from, line);
     return NULL;
   }
   ras_font *f = NULL;
   rc = ras_font_new(d, n, index, part, &f, &e);
   if (rc) {
-    xps_warn(ctx, rc, part, line, "bad font (%s); using the fallback font",
-             e.msg[0] ? e.msg : xr_strerror(rc));
+    xps_warn(ctx, rc, part, -1,
+             "bad font: %s (used by %s line %ld); using the fallback font",
+             e.msg[0] ? e.msg : xr_strerror(rc), from, line);
     return NULL;
   }
   return f;
 }
 
 ras_font *xps_fonts_load(xps_fonts *t, xps_pkg *pkg, const char *part,
-                         int index, const xps_ctx *ctx, long line,
-                         int *used_fallback) {
+                         int index, const xps_ctx *ctx, const char *from,
+                         long line, int *used_fallback) {
   ras_font *f = NULL;
   if (used_fallback)
     *used_fallback = 0;
@@ -247,7 +249,7 @@ ras_font *xps_fonts_load(xps_fonts *t, xps_pkg *pkg, const char *part,
   if (e) {
     f = ras_font_keep(e->font);
   } else {
-    f = load_part(pkg, part, index, ctx, line);
+    f = load_part(pkg, part, index, ctx, from ? from : "?", line);
     if (t->count < XPS_FONTS_MAX) {
       size_t len = strlen(part);
       e = malloc(sizeof *e + len + 1);

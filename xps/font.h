@@ -35,13 +35,14 @@ int xps_fonts_new(const char *fallback, xps_fonts **out);
 void xps_fonts_drop(xps_fonts *t);
 
 /* A new reference to face index of font part `part` (an absolute part
- * name), loading it from pkg on first use. On a bad font it warns once
- * (status, part, line) and returns the fallback. Returns NULL only when the
- * fallback cannot be loaded either (also warned). *used_fallback (may be
- * NULL) tells which. */
+ * name), loading it from pkg on first use. from and line say where the
+ * font is used (for the warning). On a bad font it warns once per part
+ * (naming the part, and the page and line using it) and returns the
+ * fallback. Returns NULL only when the fallback cannot be loaded either
+ * (also warned). *used_fallback (may be NULL) tells which. */
 ras_font *xps_fonts_load(xps_fonts *t, xps_pkg *pkg, const char *part,
-                         int index, const xps_ctx *ctx, long line,
-                         int *used_fallback);
+                         int index, const xps_ctx *ctx, const char *from,
+                         long line, int *used_fallback);
 
 /* Number of distinct fonts loaded so far (tests, statistics). */
 int xps_fonts_count(xps_fonts *t);

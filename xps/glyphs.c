@@ -339,8 +339,8 @@ int xps_glyphs_layout(const xps_ctx *ctx, xps_pkg *pkg, const xps_glyphs_in *in,
                             "out of memory");
     fonts = own;
   }
-  l->run.font =
-      xps_fonts_load(fonts, pkg, name, index, ctx, in->line, &l->used_fallback);
+  l->run.font = xps_fonts_load(fonts, pkg, name, index, ctx, in->part, in->line,
+                               &l->used_fallback);
   xps_fonts_drop(own);
   if (!l->run.font)
     return 0; /* warned: no font at all, nothing drawn */
