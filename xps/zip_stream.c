@@ -155,6 +155,12 @@ static int inflate_entry(xps_pkg *pkg, stream_impl *s, cur *c,
     size_t used = avail - s->z.avail_in;
     s->pos += used;
     c->in += used;
+    /* Empty deflate blocks make no output: bound the input as well, or an
+     * endless stream of them would never hit an output limit. */
+    if (c->in > (uint64_t)xps_limit(pkg->ctx, XR_LIMIT_PART_SIZE))
+      return xr_errinfo_set(err, XR_E_LIMIT, c->name, -1, c->offset,
+                            "compressed data exceeds PART_SIZE %lld",
+                            (long long)xps_limit(pkg->ctx, XR_LIMIT_PART_SIZE));
     size_t made = OUT_SIZE - s->z.avail_out;
     if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT)
       return xr_errinfo_set(err, XR_E_FORMAT, c->name, -1, c->offset,
@@ -478,7 +484,8 @@ static int end_record(stream_impl *s, uint32_t sig, xr_errinfo *err) {
   const unsigned char *p = s->buf + s->pos;
   if (sig == ZIP_SIG_EOCD64) {
     uint64_t rlen = zip_u64(p + 4);
-    if (rlen < 44 || zip_u64(p + 32) != s->ncentral)
+    /* The extensible data sector is unused by XPS; a large one is junk. */
+    if (rlen < 44 || rlen > 65536 || zip_u64(p + 32) != s->ncentral)
       return xr_errinfo_set(err, XR_E_FORMAT, NULL, -1, off,
                             "ZIP64 end record disagrees with the central "
                             "directory");

@@ -102,12 +102,44 @@ static void test_stream_parts_before_damage(void **state) {
   pkgt_reap(fd, pid);
 }
 
+static void test_empty_deflate_blocks(void **state) {
+  (void)state;
+  /* A deflated entry of 20000 empty stored blocks (5 bytes each) produces
+   * no output at all: only a bound on compressed bytes stops it. */
+  char path[512];
+  snprintf(path, sizeof path, "%s/pkg-empty-blocks.zip", XR_BINARY_DIR);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  static const unsigned char hdr[] = {
+      'P', 'K', 3, 4, 20, 0, 8, 0, 8, 0, 0, 0, 0,   0,   0,   0,   0,  0,
+      0,   0,   0, 0, 0,  0, 0, 0, 5, 0, 0, 0, 'a', '.', 'b', 'i', 'n'};
+  static const unsigned char block[] = {0, 0, 0, 0xff, 0xff};
+  fwrite(hdr, 1, sizeof hdr, f);
+  for (int i = 0; i < 20000; i++)
+    fwrite(block, 1, sizeof block, f);
+  fclose(f);
+  xps_ctx ctx;
+  xps_ctx_init(&ctx);
+  xr_errinfo err;
+  xr_limits_set(&ctx.limits, XR_LIMIT_PART_SIZE, 50000);
+  assert_int_equal(pkgt_read_all(path, 1, &ctx, &err), XR_E_LIMIT);
+  assert_string_equal(err.part, "a.bin");
+  assert_int_equal(err.offset, 0);
+  assert_non_null(strstr(err.msg, "compressed"));
+  /* With room for it all, the stream simply ends inside the entry. */
+  xr_limits_set(&ctx.limits, XR_LIMIT_PART_SIZE, 200000);
+  assert_int_equal(pkgt_read_all(path, 1, &ctx, &err), XR_E_FORMAT);
+  assert_non_null(strstr(err.msg, "truncated"));
+  remove(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_seekable),
       cmocka_unit_test(test_stream),
       cmocka_unit_test(test_truncated_seekable),
       cmocka_unit_test(test_stream_parts_before_damage),
+      cmocka_unit_test(test_empty_deflate_blocks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
