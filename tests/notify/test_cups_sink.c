@@ -101,6 +101,28 @@ static void test_long_text_truncated(void **state) {
   free(out);
 }
 
+static void exact_body(xr_notifier *n) {
+  char text[XR_NOTIFY_TEXT_MAX + 2];
+  memset(text, 'a', XR_NOTIFY_TEXT_MAX);
+  text[XR_NOTIFY_TEXT_MAX] = '\0'; /* N bytes: kept whole */
+  xr_notify_message(n, XR_LEVEL_INFO, text);
+  text[XR_NOTIFY_TEXT_MAX] = 'b'; /* N + 1 bytes: the last one is cut */
+  text[XR_NOTIFY_TEXT_MAX + 1] = '\0';
+  xr_notify_message(n, XR_LEVEL_INFO, text);
+}
+
+static void test_text_limit_at_n(void **state) {
+  (void)state;
+  char *out = capture(exact_body, 0);
+  char *second = strchr(out, '\n');
+  assert_non_null(second);
+  assert_int_equal(second - out, (long)(strlen("INFO: ") + XR_NOTIFY_TEXT_MAX));
+  second++;
+  assert_int_equal(strlen(second), strlen("INFO: ") + XR_NOTIFY_TEXT_MAX + 1);
+  assert_null(strchr(second, 'b'));
+  free(out);
+}
+
 static void count_body(xr_notifier *n) {
   /* 5 pages, 20 bands each, posted as fast as possible. */
   for (int p = 1; p <= 5; p++)
@@ -162,6 +184,7 @@ int main(void) {
       cmocka_unit_test(test_line_formats),
       cmocka_unit_test(test_control_chars_cannot_forge_lines),
       cmocka_unit_test(test_long_text_truncated),
+      cmocka_unit_test(test_text_limit_at_n),
       cmocka_unit_test(test_progress_throttled_final_kept),
       cmocka_unit_test(test_progress_paced_values_pass),
       cmocka_unit_test(test_progress_latest_value_replaces),

@@ -32,6 +32,28 @@ static void test_new_rejects_bad_sizes(void **state) {
   ntf_queue_drop(NULL);
 }
 
+/* The queue size limit through the public API: N works, N + 1 and 2N are
+ * refused, so no option raises it past NTF_QUEUE_MAX. */
+static void test_queue_slots_limit(void **state) {
+  xr_notifier *n = (void *)1;
+  xr_notifier_opts o;
+  (void)state;
+  xr_notifier_opts_init(&o);
+  o.queue_slots = NTF_QUEUE_MAX;
+  assert_int_equal(xr_notifier_new_opts(NULL, &o, &n), XR_OK);
+  xr_notifier_drop(n);
+  o.queue_slots = NTF_QUEUE_MAX + 1;
+  assert_int_equal(xr_notifier_new_opts(NULL, &o, &n), XR_E_INVAL);
+  assert_null(n);
+  o.queue_slots = NTF_QUEUE_MAX * 2;
+  assert_int_equal(xr_notifier_new_opts(NULL, &o, &n), XR_E_INVAL);
+  o.queue_slots = 1;
+  assert_int_equal(xr_notifier_new_opts(NULL, &o, &n), XR_E_INVAL);
+  o.queue_slots = NTF_QUEUE_MIN;
+  assert_int_equal(xr_notifier_new_opts(NULL, &o, &n), XR_OK);
+  xr_notifier_drop(n);
+}
+
 static void test_fifo_full_and_wrap(void **state) {
   struct ntf_queue *q;
   size_t pos;
@@ -211,6 +233,7 @@ static void test_wakeups_coalesce(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_new_rejects_bad_sizes),
+      cmocka_unit_test(test_queue_slots_limit),
       cmocka_unit_test(test_fifo_full_and_wrap),
       cmocka_unit_test(test_unpublished_slot_blocks_consumer_only),
       cmocka_unit_test(test_threads_small_queue),
