@@ -87,6 +87,25 @@ static void blend(ras_surf *d, uint8_t *p, int len, const uint8_t *c,
     }
     return;
   }
+  /* Premultiplied layers. */
+  if (nc == 3) {
+    for (int i = 0; i < len; i++, p += 4) {
+      uint32_t a = s ? s[i] : sa;
+      if (a == 255) {
+        p[0] = c[0];
+        p[1] = c[1];
+        p[2] = c[2];
+        p[3] = 255;
+      } else if (a) {
+        uint32_t ia = 255 - a;
+        p[0] = (uint8_t)ras_div255(p[0] * ia + c[0] * a);
+        p[1] = (uint8_t)ras_div255(p[1] * ia + c[1] * a);
+        p[2] = (uint8_t)ras_div255(p[2] * ia + c[2] * a);
+        p[3] = (uint8_t)(a + ras_div255(p[3] * ia));
+      }
+    }
+    return;
+  }
   int bpp = nc + 1;
   for (int i = 0; i < len; i++, p += bpp) {
     uint32_t a = s ? s[i] : sa;
@@ -95,7 +114,7 @@ static void blend(ras_surf *d, uint8_t *p, int len, const uint8_t *c,
     uint32_t ia = 255 - a;
     for (int k = 0; k < nc; k++)
       p[k] = (uint8_t)ras_div255(p[k] * ia + c[k] * a);
-    p[nc] = (uint8_t)ras_div255(p[nc] * ia + 255 * a);
+    p[nc] = (uint8_t)(a + ras_div255(p[nc] * ia));
   }
 }
 

@@ -82,33 +82,51 @@ static void row_line(ras_scan *s, int r, int32_t xa, int32_t ya, int32_t xb,
     add(s, row, r, ca, (yb - ya) * dir, (xa - base) + (xb - base));
     return;
   }
-  int64_t dx = (int64_t)xb - xa, dy = (int64_t)yb - ya;
+  /* y where the piece crosses each column boundary X, exactly
+   * ya + floor(dy * |X - xa| / |dx|), stepped by quotient and remainder
+   * instead of a division per column. */
+  int64_t dy = (int64_t)yb - ya;
+  int64_t adx = xa < xb ? (int64_t)xb - xa : (int64_t)xa - xb;
+  int64_t Q = (dy << RAS_FIX_SHIFT) / adx, R = (dy << RAS_FIX_SHIFT) % adx;
   int32_t px = xa, py = ya;
   if (xa < xb) {
+    int64_t n = dy * (((int64_t)(ca + 1) << RAS_FIX_SHIFT) - xa);
+    int64_t q = n / adx, rm = n % adx;
     for (int32_t c = ca; c < cb; c++) {
       int32_t X = (c + 1) << RAS_FIX_SHIFT;
-      int32_t Y = (int32_t)(ya + dy * (X - xa) / dx);
+      int32_t Y = (int32_t)(ya + q);
       add(s, row, r, c, (Y - py) * dir,
           (px - (c << RAS_FIX_SHIFT)) + RAS_FIX_ONE);
       px = X;
       py = Y;
+      q += Q;
+      rm += R;
+      if (rm >= adx) {
+        q++;
+        rm -= adx;
+      }
     }
   } else {
+    int64_t n = dy * ((int64_t)xa - ((int64_t)ca << RAS_FIX_SHIFT));
+    int64_t q = n / adx, rm = n % adx;
     for (int32_t c = ca; c > cb; c--) {
       int32_t X = c << RAS_FIX_SHIFT;
-      int32_t Y = (int32_t)(ya + dy * (X - xa) / dx);
+      int32_t Y = (int32_t)(ya + q);
       add(s, row, r, c, (Y - py) * dir, px - X);
       px = X;
       py = Y;
+      q += Q;
+      rm += R;
+      if (rm >= adx) {
+        q++;
+        rm -= adx;
+      }
     }
   }
   int32_t base = cb << RAS_FIX_SHIFT;
   add(s, row, r, cb, (yb - py) * dir, (px - base) + (xb - base));
 }
 
-/* Adds edge e over absolute rows [r0, r1). The x of the edge on a row
- * boundary is computed from the edge's own top point, never from a
- * previous row, so it does not depend on where a band starts. */
 /* Aliased edges: a pixel is inside when the winding at its centre is
  * (top-left rule: a centre exactly on an edge counts as right of it). Each
  * edge adds a full step of cover at the first pixel whose centre lies at or
@@ -143,6 +161,11 @@ static void edge_rows_aliased(ras_scan *s, const ras_edge *e, int r0, int r1) {
   }
 }
 
+/* Adds edge e over absolute rows [r0, r1). The x of the edge on a row
+ * boundary y is xt + trunc(dx * (y - yt) / dy), from the edge's own top
+ * point, never from a previous row, so it does not depend on where a band
+ * starts; after the first row it is stepped by quotient and remainder,
+ * which gives the same exact values without a division per row. */
 static void edge_rows(ras_scan *s, const ras_edge *e, int r0, int r1) {
   int32_t dir = 1, xt = e->x0, yt = e->y0, xb = e->x1, yb = e->y1;
   if (yt > yb) {
@@ -157,14 +180,34 @@ static void edge_rows(ras_scan *s, const ras_edge *e, int r0, int r1) {
     ra = r0;
   if (rb > r1 - 1)
     rb = r1 - 1;
+  if (ra > rb)
+    return;
   int64_t dx = (int64_t)xb - xt, dy = (int64_t)yb - yt;
+  int64_t adx = dx < 0 ? -dx : dx, sg = dx < 0 ? -1 : 1;
+  int32_t rt0 = ra << RAS_FIX_SHIFT;
+  int32_t xprev = rt0 <= yt ? xt : (int32_t)(xt + sg * (adx * (rt0 - yt) / dy));
+  int64_t n = adx * ((int64_t)rt0 + RAS_FIX_ONE - yt);
+  int64_t q = n / dy, rm = n % dy;
+  int64_t Q = (adx << RAS_FIX_SHIFT) / dy, R = (adx << RAS_FIX_SHIFT) % dy;
   for (int r = ra; r <= rb; r++) {
     int32_t rt = r << RAS_FIX_SHIFT;
     int32_t lo = yt > rt ? yt : rt;
-    int32_t hi = yb < rt + RAS_FIX_ONE ? yb : rt + RAS_FIX_ONE;
-    int32_t xlo = (int32_t)(xt + dx * (lo - yt) / dy);
-    int32_t xhi = (int32_t)(xt + dx * (hi - yt) / dy);
-    row_line(s, r - r0, xlo, lo - rt, xhi, hi - rt, dir);
+    int32_t hi = rt + RAS_FIX_ONE;
+    int32_t xhi;
+    if (yb <= hi) {
+      hi = yb;
+      xhi = xb;
+    } else {
+      xhi = (int32_t)(xt + sg * q);
+      q += Q;
+      rm += R;
+      if (rm >= dy) {
+        q++;
+        rm -= dy;
+      }
+    }
+    row_line(s, r - r0, xprev, lo - rt, xhi, hi - rt, dir);
+    xprev = xhi;
   }
 }
 
