@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "filter/out_raster.h"
@@ -36,6 +37,8 @@
 typedef struct job {
   xr_notifier *ntf;
   const char *path;
+  int hold_fd;         /* keeps the input alive, see hold_input */
+  char held[64];       /* /proc/self/fd/N */
   char spool[4096];    /* temporary copy of stdin, "" if none */
   xr_print_layer base; /* defaults < PPD */
   xr_print_layer opts; /* job options */
@@ -157,6 +160,20 @@ static int spool_stdin(job *j) {
   close(fd);
   j->path = j->spool;
   return 0;
+}
+
+/* cupsd deletes the spool file when a job is cancelled, possibly between
+ * two passes over it. An open descriptor keeps the file alive; later
+ * passes open it again through /proc/self/fd (Linux), else by name. */
+static void hold_input(job *j) {
+  j->hold_fd = open(j->path, O_RDONLY | O_CLOEXEC);
+  if (j->hold_fd < 0)
+    return;
+  snprintf(j->held, sizeof j->held, "/proc/self/fd/%d", j->hold_fd);
+  struct stat a, b;
+  if (stat(j->held, &a) == 0 && fstat(j->hold_fd, &b) == 0 &&
+      a.st_ino == b.st_ino && a.st_dev == b.st_dev && S_ISREG(b.st_mode))
+    j->path = j->held;
 }
 
 /* Effective settings of a page: base < ticket(page) < job options. */
@@ -284,6 +301,10 @@ static int run_pass(job *j, pass *ps, const xr_band_sink *sink) {
     i = k + 1;
   }
   ps->n = 0;
+  if (atomic_load_explicit(&j->cancelled, memory_order_relaxed)) {
+    free(spec);
+    return XR_E_CANCELLED;
+  }
   xr_open_opts oo = {NULL, j->ntf};
   xr_errinfo err;
   xr_doc *doc = NULL;
@@ -404,6 +425,7 @@ int main(int argc, char **argv) {
   job j;
   memset(&j, 0, sizeof j);
   atomic_init(&j.cancelled, 0);
+  j.hold_fd = -1;
   int status = 1;
 
   /* A reader going away must show up as a write error, not kill us. */
@@ -480,6 +502,7 @@ int main(int argc, char **argv) {
   } else if (spool_stdin(&j) < 0) {
     goto out_ntf;
   }
+  hold_input(&j);
   if (atomic_load_explicit(&j.cancelled, memory_order_relaxed)) {
     status = 0;
     goto out_ntf;
@@ -534,6 +557,8 @@ out_ppd:
     ppdClose(ppd);
 #pragma GCC diagnostic pop
   }
+  if (j.hold_fd >= 0)
+    close(j.hold_fd);
   if (j.spool[0])
     unlink(j.spool);
   xps_ticket_set_free(&j.tickets);
