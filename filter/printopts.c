@@ -204,11 +204,15 @@ static int parse_res(const char *v, int *dpi) {
     scale = 2.54;
   else if (*end && strcasecmp(end, "dpi"))
     return -1;
+  /* The DPI limit in force for a job (the default; the renderer refuses
+   * more), so an excessive request is a warning, not a failed job. */
+  xr_limits lim;
+  xr_limits_init(&lim);
   long m = x > y ? x : y;
-  if (m < 1 || m > xr_limit_bound(XR_LIMIT_DPI))
+  if (m < 1 || m > lim.v[XR_LIMIT_DPI])
     return -1;
   double d = m * scale + 0.5;
-  if (d > (double)xr_limit_bound(XR_LIMIT_DPI))
+  if (d > (double)lim.v[XR_LIMIT_DPI])
     return -1;
   *dpi = (int)d;
   return 0;

@@ -118,6 +118,18 @@ static void test_bad_options_warn(void **state) {
     assert_int_equal(l.set, 0);
     assert_string_equal(pages, "");
   }
+  /* Resolution at the DPI limit is taken, one above is warned about. */
+  char res[64];
+  xr_limits lim;
+  xr_limits_init(&lim);
+  snprintf(res, sizeof res, "Resolution=%lld", (long long)lim.v[XR_LIMIT_DPI]);
+  assert_int_equal(opts(&l, NULL, res, pages, &w), 0);
+  assert_int_equal(l.dpi, lim.v[XR_LIMIT_DPI]);
+  snprintf(res, sizeof res, "Resolution=%lld",
+           (long long)lim.v[XR_LIMIT_DPI] + 1);
+  assert_int_equal(opts(&l, NULL, res, pages, &w), 0);
+  assert_int_equal(w.n, 1);
+  assert_false(l.set & XR_PS_DPI);
   /* Copies above the limit: warned, left to the other layers. */
   char big[32];
   snprintf(big, sizeof big, "%lld",
