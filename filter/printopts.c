@@ -211,8 +211,8 @@ static int parse_res(const char *v, int *dpi) {
   long m = x > y ? x : y;
   if (m < 1 || m > lim.v[XR_LIMIT_DPI])
     return -1;
-  double d = m * scale + 0.5;
-  if (d > (double)lim.v[XR_LIMIT_DPI])
+  long d = (long)(m * scale + 0.5);
+  if (d > lim.v[XR_LIMIT_DPI])
     return -1;
   *dpi = (int)d;
   return 0;
