@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +296,13 @@ static void *notifier_main(void *arg) {
         handle_sockets(n, pfd, np);
       continue;
     }
+    /* Before sleeping, give the CPU away once and look again: a poster
+     * that is mid-stream has usually published more by then, and every
+     * sleep avoided is a wake-up syscall its render thread does not pay.
+     * One yield, not a spin. */
+    sched_yield();
+    if (has_work(n))
+      continue;
     ntf_wake_prepare(&n->wake);
     busy = has_work(n);
     if (busy)
