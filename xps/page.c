@@ -158,6 +158,7 @@ int xps_page_run_buffer(xps_pkg *pkg, const char *name, const char *xml,
   r.part = name;
   r.ctm = ras_matrix_identity();
   xps_arena_init(&r.arena);
+  xps_arena_init(&r.keep);
   int rc;
   size_t nest = (size_t)xps_limit(ctx, XR_LIMIT_NESTING);
   r.frames = calloc(nest ? nest : 1, xps_cframe_size());
@@ -175,6 +176,7 @@ int xps_page_run_buffer(xps_pkg *pkg, const char *name, const char *xml,
     xps_canvas_end(&r);
   xps_mc_close(mc);
   xps_arena_reset(&r.arena);
+  xps_arena_reset(&r.keep);
   free(r.frames);
   if (rc > 0)
     rc = 0;

@@ -102,7 +102,9 @@ typedef struct xps_run {
   int nesting;   /* Canvas/group nesting against NESTING */
   int res_depth; /* resource references and visual brushes being resolved */
   int aliased;
-  long replayed; /* elements drawn again by VisualBrush replays */
+  long replayed;           /* elements drawn again by VisualBrush replays */
+  xps_arena keep;          /* page lifetime: remote dictionaries */
+  struct xps_rdict *dicts; /* remote dictionaries read so far */
   double page_w, page_h;
   struct xps_cframe *frames; /* open Canvas elements, NESTING of them */
   int nframes;

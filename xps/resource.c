@@ -19,6 +19,54 @@ void xps_res_depth_pop(xps_run *r) {
 }
 
 /* Reads a remote dictionary part into a tree in r->arena. */
+/* Remote dictionaries already read on this page: each part is parsed
+ * once, however many canvases name it (a broken one is remembered too). */
+struct xps_rdict {
+  struct xps_rdict *next;
+  xps_node *root; /* NULL: the part could not be used */
+  char name[];
+};
+
+/* Reads a remote dictionary part into a tree in the page-lifetime arena. */
+static int parse_remote(xps_run *r, const xps_node *dict, const char *name,
+                        xps_node **out) {
+  xps_part *part = NULL;
+  xr_errinfo e;
+  xr_errinfo_clear(&e);
+  *out = NULL;
+  int rc = xps_pkg_read_part(r->pkg, name, &part, &e);
+  if (rc) {
+    xps_run_warn(r, dict->line, "remote dictionary %s: %s", name,
+                 e.msg[0] ? e.msg : xr_strerror(rc));
+    return rc == XR_E_NOMEM ? rc : 0;
+  }
+  xps_mc *mc = NULL;
+  rc = xps_mc_open((const char *)part->data, part->size, name, r->ctx, &mc, &e);
+  if (!rc) {
+    xps_src s;
+    const xps_event *ev;
+    xps_src_live(&s, mc);
+    rc = xps_src_next(&s, &ev, &e);
+    if (rc == 1 && strcmp(ev->name, "ResourceDictionary") == 0)
+      rc = xps_tree_read(&s, ev, &r->keep, out, &e);
+    else if (rc >= 0) {
+      rc = 0;
+      xps_run_warn(r, dict->line, "%s is not a ResourceDictionary", name);
+    }
+  }
+  xps_mc_close(mc);
+  xps_part_drop(part);
+  if (rc) {
+    /* A broken remote dictionary is that part's problem: warn, skip. */
+    xps_warn(r->ctx, rc, e.part[0] ? e.part : name, e.line,
+             "remote dictionary: %s", e.msg[0] ? e.msg : xr_strerror(rc));
+    *out = NULL;
+    if (rc == XR_E_NOMEM || rc == XR_E_CANCELLED)
+      return xr_errinfo_set(r->err, rc, name, e.line, -1, "%s", e.msg);
+  }
+  return 0;
+}
+
 static int load_remote(xps_run *r, const xps_node *dict, const char *src,
                        xps_rscope *sc) {
   char name[1024];
@@ -31,43 +79,28 @@ static int load_remote(xps_run *r, const xps_node *dict, const char *src,
     xps_run_warn(r, dict->line, "bad dictionary reference '%s'", src);
     return XR_E_SYNTAX;
   }
-  xps_part *part = NULL;
-  xr_errinfo e;
-  xr_errinfo_clear(&e);
-  int rc = xps_pkg_read_part(r->pkg, name, &part, &e);
-  if (rc) {
-    xps_run_warn(r, dict->line, "remote dictionary %s: %s", name,
-                 e.msg[0] ? e.msg : xr_strerror(rc));
+  struct xps_rdict *d;
+  for (d = r->dicts; d; d = d->next)
+    if (!strcmp(d->name, name))
+      break;
+  if (!d) {
+    size_t len = strlen(name) + 1;
+    d = xps_arena_alloc(&r->keep, sizeof *d + len);
+    if (!d)
+      return xr_errinfo_set(r->err, XR_E_NOMEM, r->part, dict->line, -1,
+                            "out of memory");
+    memcpy(d->name, name, len);
+    int rc = parse_remote(r, dict, name, &d->root);
+    if (rc)
+      return rc;
+    d->next = r->dicts;
+    r->dicts = d;
+  } else if (!d->root) {
+    xps_run_warn(r, dict->line, "remote dictionary %s is unusable", name);
+  }
+  if (!d->root)
     return XR_E_SYNTAX;
-  }
-  xps_mc *mc = NULL;
-  rc = xps_mc_open((const char *)part->data, part->size, name, r->ctx, &mc,
-                   r->err);
-  xps_node *root = NULL;
-  if (!rc) {
-    xps_src s;
-    const xps_event *ev;
-    xps_src_live(&s, mc);
-    rc = xps_src_next(&s, &ev, r->err);
-    if (rc == 1 && strcmp(ev->name, "ResourceDictionary") == 0)
-      rc = xps_tree_read(&s, ev, &r->arena, &root, r->err);
-    else if (rc >= 0) {
-      rc = 0;
-      xps_run_warn(r, dict->line, "%s is not a ResourceDictionary", name);
-    }
-  }
-  xps_mc_close(mc);
-  xps_part_drop(part);
-  if (rc) {
-    /* A broken remote dictionary is that part's problem: warn, skip. */
-    xps_warn(r->ctx, rc, r->err ? r->err->part : name,
-             r->err ? r->err->line : -1, "remote dictionary: %s",
-             r->err ? r->err->msg : xr_strerror(rc));
-    return rc == XR_E_NOMEM ? rc : XR_E_SYNTAX;
-  }
-  if (!root)
-    return XR_E_SYNTAX;
-  sc->dict = root;
+  sc->dict = d->root;
   snprintf(sc->part, sizeof sc->part, "%s", name);
   return 0;
 }
