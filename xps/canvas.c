@@ -20,7 +20,7 @@ size_t xps_cframe_size(void) {
 
 const xps_node *xps_prop(xps_run *r, const xps_node *n, const char *prop,
                          int *rc) {
-  size_t ln = strlen(n->name), lp = strlen(prop);
+  size_t ln = strlen(n->name);
   const xps_node *found = NULL;
   for (const xps_node *c = n->first; c; c = c->next)
     if (!strncmp(c->name, n->name, ln) && c->name[ln] == '.' &&
@@ -28,7 +28,6 @@ const xps_node *xps_prop(xps_run *r, const xps_node *n, const char *prop,
       found = c;
       break;
     }
-  (void)lp;
   if (found && xps_node_attr(n, prop)) {
     xps_run_warn(r, n->line, "%s given both as attribute and element", prop);
     *rc = XR_E_SYNTAX;

@@ -33,10 +33,11 @@ int xps_props_check(xps_run *r, const xps_node *n, const char *const *props);
 int xps_fx_read(xps_run *r, const xps_node *n, xps_fx *fx);
 void xps_fx_drop(xps_fx *fx);
 
-/* Emits clip, mask and (when group or a mask asks for one) the opacity
- * group. area_path/area_ctm bound what the element can paint, for the mask
- * brush (NULL: the whole page). When group is 0 the caller folds
- * fx->opacity into its paint itself. */
+/* Emits clip, mask and (when group is set, or a mask needs one) the
+ * opacity group, recording what it emitted for xps_fx_end. A mask brush
+ * is painted over the page rectangle mapped into the element's space.
+ * When group is 0 and there is no mask, the caller folds fx->opacity into
+ * its paints itself. Returns 0 or a fatal status (r->err filled). */
 int xps_fx_begin(xps_run *r, xps_fx *fx, int group);
 int xps_fx_end(xps_run *r, xps_fx *fx);
 
