@@ -73,4 +73,25 @@ static inline unsigned char *fx_ttc(const unsigned char *a, size_t na,
   return t;
 }
 
+/* Table tag of a single-font sfnt, or NULL; *len receives its length. */
+static inline const unsigned char *fx_table(const unsigned char *f, size_t n,
+                                            const char *tag, uint32_t *len) {
+  if (n < 12)
+    return NULL;
+  unsigned nt = (unsigned)f[4] << 8 | f[5];
+  for (unsigned i = 0; i < nt && 12 + 16 * (size_t)(i + 1) <= n; i++) {
+    const unsigned char *r = f + 12 + 16 * i;
+    uint32_t off = fx_be32(r + 8), l = fx_be32(r + 12);
+    if (!memcmp(r, tag, 4) && off <= n && l <= n - off) {
+      *len = l;
+      return f + off;
+    }
+  }
+  return NULL;
+}
+
+static inline int fx_s16(const unsigned char *p) {
+  return (int16_t)(uint16_t)(p[0] << 8 | p[1]);
+}
+
 #endif

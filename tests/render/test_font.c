@@ -263,6 +263,54 @@ static void test_cff(void **st) {
   ras_font_drop(f);
 }
 
+/* Vertical metrics from vmtx (fonts-droid-fallback, in .ci/deps): the
+ * sideways origin is the glyph's yMax plus its top side bearing, and the
+ * advance the vmtx advance height; both read here from the tables. */
+#define DROID "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+
+static void test_vmtx(void **st) {
+  (void)st;
+  size_t n;
+  unsigned char *d = fx_read(DROID, &n);
+  if (!d) {
+    fprintf(stderr, "%s missing (fonts-droid-fallback): skipped\n", DROID);
+    skip();
+  }
+  uint32_t lhead, lvhea, lvmtx, lloca, lglyf;
+  const unsigned char *head = fx_table(d, n, "head", &lhead);
+  const unsigned char *vhea = fx_table(d, n, "vhea", &lvhea);
+  const unsigned char *vmtx = fx_table(d, n, "vmtx", &lvmtx);
+  const unsigned char *loca = fx_table(d, n, "loca", &lloca);
+  const unsigned char *glyf = fx_table(d, n, "glyf", &lglyf);
+  assert_true(head && vhea && vmtx && loca && glyf);
+  double upem = (head[18] << 8 | head[19]);
+  int long_loca = fx_s16(head + 50);
+  unsigned nlong = (unsigned)(vhea[34] << 8 | vhea[35]);
+  unsigned char *copy = malloc(n);
+  memcpy(copy, d, n);
+  ras_font *f;
+  assert_int_equal(ras_font_new(copy, n, 0, DROID, &f, NULL), 0);
+  const uint32_t cps[] = {0x4E00, 0x6C34, 0x3042};
+  for (int i = 0; i < 3; i++) {
+    uint32_t g = ras_font_lookup(f, cps[i]);
+    assert_true(g > 0);
+    unsigned k = g < nlong ? g : nlong - 1;
+    double adv = (vmtx[4 * k] << 8 | vmtx[4 * k + 1]);
+    int tsb = g < nlong ? fx_s16(vmtx + 4 * g + 2)
+                        : fx_s16(vmtx + 4 * nlong + 2 * (g - nlong));
+    uint32_t off = long_loca
+                       ? fx_be32(loca + 4 * g)
+                       : 2u * (uint32_t)(loca[2 * g] << 8 | loca[2 * g + 1]);
+    int ymax = fx_s16(glyf + off + 8);
+    ras_glyph_metrics m;
+    assert_int_equal(ras_font_metrics(f, g, &m), 0);
+    assert_true(fabs(m.vadvance - adv / upem) < 1e-9);
+    assert_true(fabs(m.top_y - (ymax + tsb) / upem) < 1e-9);
+  }
+  ras_font_drop(f);
+  free(d);
+}
+
 typedef struct worker {
   ras_font *f;
   long sum;
@@ -306,7 +354,7 @@ int main(void) {
       cmocka_unit_test(test_outline),       cmocka_unit_test(test_render),
       cmocka_unit_test(test_reject),        cmocka_unit_test(test_collection),
       cmocka_unit_test(test_run_path),      cmocka_unit_test(test_threads),
-      cmocka_unit_test(test_cff),
+      cmocka_unit_test(test_cff),           cmocka_unit_test(test_vmtx),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
