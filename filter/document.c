@@ -28,6 +28,7 @@ struct xr_doc {
   atomic_int cancel;     /* enum xr_cancel_mode, 0 = running */
   atomic_int stop_now;   /* mirrors XR_CANCEL_NOW for xps/ loops */
   atomic_int warnings; /* warn may run on several render threads */
+  int fit_answer;        /* XR_FIT_SCALE / XR_FIT_CLIP once decided, else -1 */
   ras_glyph_cache *gcache; /* glyph masks shared by pages and threads */
 };
 
@@ -93,6 +94,7 @@ static xr_doc *doc_alloc(const xr_open_opts *opts) {
   atomic_init(&doc->cancel, 0);
   atomic_init(&doc->stop_now, 0);
   atomic_init(&doc->warnings, 0);
+  doc->fit_answer = -1;
   return doc;
 }
 
@@ -230,24 +232,85 @@ static int deliver_page(xr_doc *doc, const ras_dl *dl, xr_page_info *info,
   return rc;
 }
 
+/* Records page ref into a new display list at dpi. */
+static int record_page(xr_doc *doc, const xps_page_ref *ref, double dpi,
+                       const ras_cms_out *out, ras_dl **dlp, xr_errinfo *err) {
+  int rc = ras_dl_new(dpi, &doc->ctx.limits, dlp);
+  if (rc < 0)
+    return xr_errinfo_set(err, rc, ref->name, -1, -1,
+                          "cannot start a display list");
+  ras_dl_set_output(*dlp, out);
+  ras_dl_set_glyph_cache(*dlp, doc->gcache);
+  return xps_page_run(doc->pkg, ref->name, &doc->ctx, &ras_dl_device, *dlp,
+                      err);
+}
+
+/* The scale for a page of w x h inches on the job's media: 1 when it fits
+ * or is to be clipped. The first oversize page of a job asks the listeners
+ * (a real bidirectional query with a default answer); the answer holds for
+ * the rest of the job. */
+static double fit_scale(xr_doc *doc, const xr_render_opts *opts, int page,
+                        double w, double h) {
+  double mw = opts->media_width_in, mh = opts->media_height_in;
+  if (!(mw > 0 && mh > 0) || (w <= mw + 0.01 && h <= mh + 0.01))
+    return 1.0;
+  int fit = opts->fit;
+  if (fit == XR_FIT_ASK) {
+    if (doc->fit_answer < 0) {
+      static const char *const choices[] = {"Scale to fit", "Clip"};
+      char q[256];
+      int answer = 0;
+      snprintf(q, sizeof q,
+               "Page %d is %.2f x %.2f in, larger than the %.2f x %.2f in "
+               "media: scale to fit or clip?",
+               page, w, h, mw, mh);
+      xr_notify_query(doc->ntf, q, choices, 2, 0,
+                      opts->query_timeout_ms > 0 ? opts->query_timeout_ms
+                                                 : 15000,
+                      &answer);
+      doc->fit_answer = answer == 1 ? XR_FIT_CLIP : XR_FIT_SCALE;
+      if (doc->ntf) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "Pages larger than the media will be %s",
+                 doc->fit_answer == XR_FIT_CLIP ? "clipped" : "scaled to fit");
+        xr_notify_message(doc->ntf, XR_LEVEL_INFO, msg);
+      }
+    }
+    fit = doc->fit_answer;
+  }
+  if (fit == XR_FIT_CLIP)
+    return 1.0;
+  double s = mw / w < mh / h ? mw / w : mh / h;
+  return s > 0 && s < 1 ? s : 1.0;
+}
+
 static int render_one(xr_doc *doc, const xps_page_ref *ref, int count,
                       const xr_render_opts *opts, const ras_cms_out *out,
                       const xr_band_sink *sink, xr_errinfo *err) {
   ras_dl *dl = NULL;
-  int rc = ras_dl_new(opts->dpi, &doc->ctx.limits, &dl);
-  if (rc < 0)
-    return xr_errinfo_set(err, rc, ref->name, -1, -1,
-                          "cannot start a display list");
-  ras_dl_set_output(dl, out);
-  ras_dl_set_glyph_cache(dl, doc->gcache);
-  rc = xps_page_run(doc->pkg, ref->name, &doc->ctx, &ras_dl_device, dl, err);
+  double dpi = opts->dpi;
+  int rc = record_page(doc, ref, dpi, out, &dl, err);
+  xr_page_info info;
+  memset(&info, 0, sizeof info);
   if (rc >= 0) {
-    xr_page_info info;
-    memset(&info, 0, sizeof info);
+    ras_dl_size(dl, &info.width, &info.height);
+    double s = fit_scale(doc, opts, ref->index + 1, info.width / dpi,
+                         info.height / dpi);
+    if (s < 1.0) {
+      /* Scaling re-records the page at the lower resolution: vectors and
+       * text stay sharp, and only oversize pages pay the second parse. */
+      ras_dl_drop(dl);
+      dl = NULL;
+      dpi = opts->dpi * s;
+      rc = record_page(doc, ref, dpi, out, &dl, err);
+      if (rc >= 0)
+        ras_dl_size(dl, &info.width, &info.height);
+    }
+  }
+  if (rc >= 0) {
     info.index = ref->index;
     info.count = count;
-    ras_dl_size(dl, &info.width, &info.height);
-    info.dpi = opts->dpi;
+    info.dpi = opts->dpi; /* pixel density is unchanged by scaling */
     info.width_in = info.width / opts->dpi;
     info.height_in = info.height / opts->dpi;
     info.colorspace = opts->colorspace;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "filter/out.h"
@@ -40,6 +41,12 @@ static void usage(FILE *f) {
           "is)\n"
           "  --notify socket:PATH  also serve events to listeners "
           "(xpsnotify)\n"
+          "  --media M      media: letter, legal, a3, a4, a5 or WxH (inches);"
+          "\n"
+          "                 pwg/cups pages are placed on it\n"
+          "  --fit F        page larger than the media: ask (listeners "
+          "decide,\n"
+          "                 default scale), scale or clip\n"
           "  -h, --help     this text\n"
           "  --version      print the version\n");
 }
@@ -71,6 +78,42 @@ static void bar_event(const xr_event *ev, void *ud) {
   }
 }
 
+static int parse_media(const char *s, double *w, double *h) {
+  static const struct {
+    const char *name;
+    double w, h;
+  } known[] = {{"letter", 8.5, 11},
+               {"legal", 8.5, 14},
+               {"a3", 297 / 25.4, 420 / 25.4},
+               {"a4", 210 / 25.4, 297 / 25.4},
+               {"a5", 148 / 25.4, 210 / 25.4}};
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (strcasecmp(s, known[i].name) == 0) {
+      *w = known[i].w;
+      *h = known[i].h;
+      return 0;
+    }
+  char *end;
+  *w = strtod(s, &end);
+  if (*end != 'x' || !(*w > 0 && *w < 1000))
+    return -1;
+  *h = strtod(end + 1, &end);
+  if (*end != '\0' && strcmp(end, "in") != 0)
+    return -1;
+  return *h > 0 && *h < 1000 ? 0 : -1;
+}
+
+/* Raster pages are placed on the media when one was given. */
+static double media_w, media_h;
+static int raster_setup(void *ud, const xr_page_info *info,
+                        xr_raster_page *page) {
+  (void)ud;
+  (void)info;
+  page->media_w_in = media_w;
+  page->media_h_in = media_h;
+  return 0;
+}
+
 /* PWG / CUPS raster: one stream to a file or stdout. */
 static int open_raster(int format, const char *name, xr_band_sink *sink,
                        xr_errinfo *err) {
@@ -81,8 +124,9 @@ static int open_raster(int format, const char *name, xr_band_sink *sink,
       return xr_errinfo_set(err, XR_E_IO, NULL, -1, -1, "cannot create %s",
                             name);
   }
+  xr_raster_opts ropts = {raster_setup, NULL, 0};
   int rc = xr_raster_sink_open(
-      fd, format == XR_OUT_PWG ? XR_RASTER_PWG : XR_RASTER_CUPS, NULL, sink);
+      fd, format == XR_OUT_PWG ? XR_RASTER_PWG : XR_RASTER_CUPS, &ropts, sink);
   if (rc < 0) {
     if (fd != STDOUT_FILENO)
       close(fd);
@@ -116,6 +160,8 @@ int main(int argc, char **argv) {
       {"version", no_argument, NULL, 'V'},
       {"notify", required_argument, NULL, 'N'},
       {"output-profile", required_argument, NULL, 'P'},
+      {"media", required_argument, NULL, 'M'},
+      {"fit", required_argument, NULL, 'T'},
       {NULL, 0, NULL, 0}};
   const char *outname = NULL, *pages = NULL, *color = NULL;
   const char *sockets[8];
@@ -184,6 +230,26 @@ int main(int argc, char **argv) {
     case 'P':
       ro.cmyk_profile = optarg;
       break;
+    case 'M':
+      if (parse_media(optarg, &ro.media_width_in, &ro.media_height_in) < 0) {
+        fprintf(stderr, "xpsraster: bad media '%s' (letter, legal, a3, a4, "
+                        "a5, or WxH in inches)\n", optarg);
+        return 2;
+      }
+      break;
+    case 'T':
+      if (strcmp(optarg, "ask") == 0)
+        ro.fit = XR_FIT_ASK;
+      else if (strcmp(optarg, "scale") == 0)
+        ro.fit = XR_FIT_SCALE;
+      else if (strcmp(optarg, "clip") == 0)
+        ro.fit = XR_FIT_CLIP;
+      else {
+        fprintf(stderr, "xpsraster: bad --fit '%s' (ask, scale, clip)\n",
+                optarg);
+        return 2;
+      }
+      break;
     case 'V':
       printf("xpsraster " XR_VERSION "\n");
       return 0;
@@ -239,6 +305,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   ro.pages = pages;
+  media_w = ro.media_width_in;
+  media_h = ro.media_height_in;
 
   xr_notifier *ntf = NULL;
   xr_job_info job = {0, getenv("USER"), input, NULL};

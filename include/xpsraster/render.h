@@ -53,7 +53,19 @@ typedef struct xr_render_opts {
    * A profile that cannot be used fails xr_doc_render with XR_E_IO or
    * XR_E_FORMAT before any page. */
   const char *cmyk_profile;
+  /* Media: when both are > 0 and a page is larger than the media (by more
+   * than 1/100 inch either way), fit decides: scale the page down to fit
+   * (re-rendered at a lower resolution, never resampled), or clip it (the
+   * sink centres and crops). XR_FIT_ASK asks the job's listeners once per
+   * job through the notifier ("scale to fit or clip?") and takes the
+   * default, scale, when nobody answers within query_timeout_ms; with only
+   * a CUPS sink nobody can answer, so the default applies at once. */
+  double media_width_in, media_height_in;
+  int fit;              /* enum xr_fit */
+  int query_timeout_ms; /* 0: 15000 */
 } xr_render_opts;
+
+enum xr_fit { XR_FIT_ASK = 0, XR_FIT_SCALE = 1, XR_FIT_CLIP = 2 };
 
 void xr_render_opts_init(xr_render_opts *opts);
 

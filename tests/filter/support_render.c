@@ -59,6 +59,11 @@ void xrt_render(xrt_doc *d, const char *corpus_path, double dpi,
   xr_doc_close(doc);
 }
 
+void xrt_render_doc(xrt_doc *d, xr_doc *doc, const xr_render_opts *opts) {
+  xr_band_sink sink = {d, begin, band, end};
+  d->rc = xr_doc_render(doc, opts, &sink, &d->err);
+}
+
 void xrt_free(xrt_doc *d) {
   for (int i = 0; i < d->npages; i++)
     free(d->pages[i].pixels);

@@ -80,6 +80,15 @@ check "-j 1 and -j 2 and band heights give the same bytes" bash -c "
   $bin $corpus/sample.xps -F pam -j 2 -B 7 -o $tmp/j2.pam 2>/dev/null &&
   cmp -s $tmp/j1.pam $tmp/j2.pam"
 
+check "--media a5: letter pages scaled onto A5 raster pages, once-per-job notice" bash -c "
+  $bin $corpus/sample.xps --media a5 -F pwg -o $tmp/a5.pwg 2>$tmp/a5.err &&
+  python3 $XR_SOURCE_DIR/tests/filter/rastercheck.py $tmp/a5.pwg | grep -c 'w=559 h=794 .*name=iso_a5' | grep -q '^2$' &&
+  [ \$(grep -c 'scaled to fit' $tmp/a5.err) = 1 ]"
+check "--fit clip keeps full-size content, cropped onto the media" bash -c "
+  $bin $corpus/sample.xps --media a5 --fit clip -F pwg -o $tmp/a5c.pwg 2>/dev/null &&
+  python3 $XR_SOURCE_DIR/tests/filter/rastercheck.py $tmp/a5c.pwg | grep -q 'page 1 w=559 h=794'"
+check "bad --media is a usage error" expect_exit 2 "$bin" "$corpus/sample.xps" --media 5x -F null
+
 one_line_error() { # file, pattern, wanted exit
   "$bin" "$1" -o "$tmp/e-%d.png" >"$tmp/out" 2>"$tmp/err"; local got=$?
   [ "$got" = "$3" ] || { echo "  exit $got"; cat "$tmp/err"; return 1; }

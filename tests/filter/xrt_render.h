@@ -23,6 +23,8 @@ typedef struct xrt_doc {
  * opts may be NULL (defaults with dpi and colorspace set from args). */
 void xrt_render(xrt_doc *d, const char *corpus_path, double dpi,
                 int colorspace, const xr_render_opts *opts);
+/* Renders an already open document into d (d->rc, d->err set). */
+void xrt_render_doc(xrt_doc *d, xr_doc *doc, const xr_render_opts *opts);
 void xrt_free(xrt_doc *d);
 
 /* Pixel at (x, y) of page p: gray value, or for RGB the component c. */
