@@ -253,6 +253,24 @@ static void malformed_xml(void **state) {
   assert_int_equal(run(""), XR_E_FORMAT);
 }
 
+static void utf16_page(void **state) {
+  (void)state;
+  /* XPS parts may be UTF-16 with a byte order mark. */
+  const char *ascii = PAGE("<Path Data=\"M0,0 L1,1\" Fill=\"#00FF00\"/>");
+  size_t n = strlen(ascii);
+  char *u = malloc(2 * n + 2);
+  assert_non_null(u);
+  u[0] = (char)0xFF, u[1] = (char)0xFE;
+  for (size_t i = 0; i < n; i++)
+    u[2 + 2 * i] = ascii[i], u[3 + 2 * i] = 0;
+  trace_clear(&t);
+  int rc = xps_page_run_buffer(NULL, "/u.fpage", u, 2 * n + 2, &ctx, &trace_fns,
+                               &t, &err);
+  free(u);
+  assert_int_equal(rc, 0);
+  assert_int_equal(count_of(t.buf, "fill evenodd #00FF00FF"), 1);
+}
+
 static void device_failure(void **state) {
   (void)state;
   t.fail_at = 3;
@@ -299,6 +317,7 @@ int main(void) {
       cmocka_unit_test(clips),
       cmocka_unit_test(bad_attribute_skips_element),
       cmocka_unit_test(malformed_xml),
+      cmocka_unit_test(utf16_page),
       cmocka_unit_test(device_failure),
       cmocka_unit_test(unknown_elements),
   };
