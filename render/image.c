@@ -174,15 +174,19 @@ int ras_image_prepare(ras_image *img, struct ras_cms *cms, const void *profile,
   img->lv[0].h = img->h;
   img->lv[0].rgba = rgba;
   img->nlevels = 1;
-  while (img->nlevels < RAS_IMAGE_MAX_LEVELS) {
+  ras_image_build_mips(img);
+  return 0;
+}
+
+void ras_image_build_mips(ras_image *img) {
+  while (img->nlevels >= 1 && img->nlevels < RAS_IMAGE_MAX_LEVELS) {
     ras_mip *top = &img->lv[img->nlevels - 1];
-    if (top->w == 1 && top->h == 1)
+    if (top->w <= 1 && top->h <= 1)
       break;
     if (build_level(top, &img->lv[img->nlevels]) < 0)
       break; /* fewer levels only costs quality when minifying a lot */
     img->nlevels++;
   }
-  return 0;
 }
 
 void ras_image_pixel(const ras_image *img, int x, int y, uint8_t rgba[4]) {

@@ -70,6 +70,11 @@ int ras_image_set_icc(ras_image *img, const void *icc, size_t len);
 int ras_image_prepare(ras_image *img, struct ras_cms *cms, const void *profile,
                       size_t profile_len, int *warned);
 
+/* Adds the box-filtered mip levels below lv[0] (premultiplied RGBA) to an
+ * image built directly at level 0, such as a rendered tile. Out of memory
+ * only leaves fewer levels. */
+void ras_image_build_mips(ras_image *img);
+
 ras_image *ras_image_keep(ras_image *img);
 void ras_image_drop(ras_image *img);
 

@@ -65,79 +65,182 @@ void ras_image_sampler_init(ras_image_sampler *s, const ras_image *img,
                             s->inv.e + s->inv.f);
 }
 
-/* Folds a coordinate t (in tile units, 0..1 is the base tile) into the
- * base tile; returns 0 when it lies outside a non-repeating one. */
-static int fold(double *t, int repeat, int flip) {
-  double v = *t;
-  if (!repeat)
-    return v >= 0 && v < 1;
-  if (!(fabs(v) < 1e9))
-    return 0;
-  double k = floor(v);
-  v -= k;
-  if (flip && ((long long)k & 1))
-    v = 1 - v;
-  *t = v;
-  return 1;
+/* Packed lerp of four 8-bit channels held in a uint32_t, weight w/256. */
+static inline uint32_t lerp4(uint32_t a, uint32_t b, uint32_t w) {
+  uint32_t iw = 256 - w;
+  uint32_t rb = ((a & 0x00ff00ffu) * iw + (b & 0x00ff00ffu) * w) >> 8;
+  uint32_t ag = ((a >> 8) & 0x00ff00ffu) * iw + ((b >> 8) & 0x00ff00ffu) * w;
+  return (rb & 0x00ff00ffu) | (ag & 0xff00ff00u);
 }
 
-static void bilinear(const ras_mip *m, double x, double y, uint8_t *out) {
-  x -= 0.5;
-  y -= 0.5;
-  double fx = floor(x), fy = floor(y);
-  int wx = (int)((x - fx) * 256), wy = (int)((y - fy) * 256);
-  int x0 = (int)fx, y0 = (int)fy, x1 = x0 + 1, y1 = y0 + 1;
-  /* Clamp to the edge: the image does not wrap into itself. */
-  x0 = x0 < 0 ? 0 : x0 >= m->w ? m->w - 1 : x0;
-  x1 = x1 < 0 ? 0 : x1 >= m->w ? m->w - 1 : x1;
-  y0 = y0 < 0 ? 0 : y0 >= m->h ? m->h - 1 : y0;
-  y1 = y1 < 0 ? 0 : y1 >= m->h ? m->h - 1 : y1;
+static inline uint32_t load4(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* Bilinear sample at 16.16 fixed-point level coordinates (texel centres
+ * already subtracted), clamping to the edge. */
+static inline uint32_t bilinear_fx(const ras_mip *m, int64_t fx, int64_t fy) {
+  int64_t x0 = fx >> 16, y0 = fy >> 16;
+  uint32_t wx = (uint32_t)(fx >> 8) & 255, wy = (uint32_t)(fy >> 8) & 255;
+  int64_t x1 = x0 + 1, y1 = y0 + 1;
+  if (x0 < 0 || y0 < 0 || x1 >= m->w || y1 >= m->h) {
+    x0 = x0 < 0 ? 0 : x0 >= m->w ? m->w - 1 : x0;
+    x1 = x1 < 0 ? 0 : x1 >= m->w ? m->w - 1 : x1;
+    y0 = y0 < 0 ? 0 : y0 >= m->h ? m->h - 1 : y0;
+    y1 = y1 < 0 ? 0 : y1 >= m->h ? m->h - 1 : y1;
+  }
   const uint8_t *r0 = m->rgba + (size_t)y0 * (size_t)m->w * 4;
   const uint8_t *r1 = m->rgba + (size_t)y1 * (size_t)m->w * 4;
-  for (int c = 0; c < 4; c++) {
-    int top = r0[x0 * 4 + c] * (256 - wx) + r0[x1 * 4 + c] * wx;
-    int bot = r1[x0 * 4 + c] * (256 - wx) + r1[x1 * 4 + c] * wx;
-    out[c] = (uint8_t)((top * (256 - wy) + bot * wy + 32768) >> 16);
+  uint32_t top = lerp4(load4(r0 + x0 * 4), load4(r0 + x1 * 4), wx);
+  uint32_t bot = lerp4(load4(r1 + x0 * 4), load4(r1 + x1 * 4), wx);
+  return lerp4(top, bot, wy);
+}
+
+static inline int64_t to_fx(double v) {
+  return (int64_t)floor(v * 65536.0);
+}
+
+/* Untiled sampling in fixed point, stepping along the row; positions are
+ * recomputed from the exact transform every RESEED pixels so that the
+ * stepping error stays far below a texel. */
+#define RESEED 64
+static void sample_plain(const ras_image_sampler *s, int x, int y, int n,
+                         uint8_t *out) {
+  const ras_image *img = s->img;
+  const ras_mip *m = &img->lv[s->level];
+  const ras_mip *m2 = s->blend ? m + 1 : NULL;
+  /* Visible area: the tile rectangle inside the image, level-0 pixels. */
+  double vx0 = s->bx > 0 ? s->bx : 0, vy0 = s->by > 0 ? s->by : 0;
+  double vx1 = s->bx + s->bw < img->w ? s->bx + s->bw : img->w;
+  double vy1 = s->by + s->bh < img->h ? s->by + s->bh : img->h;
+  double py = y + 0.5;
+  uint32_t alpha = (uint32_t)s->alpha;
+  for (int i0 = 0; i0 < n; i0 += RESEED) {
+    int k = n - i0 < RESEED ? n - i0 : RESEED;
+    double px = x + i0 + 0.5;
+    double ix = s->inv.a * px + s->inv.c * py + s->inv.e;
+    double iy = s->inv.b * px + s->inv.d * py + s->inv.f;
+    /* The whole chunk's extent must stay well inside int64 16.16. */
+    double ex = ix + s->inv.a * k, ey = iy + s->inv.b * k;
+    if (!(fabs(ix) < 1e9 && fabs(iy) < 1e9 && fabs(ex) < 1e9 &&
+          fabs(ey) < 1e9)) {
+      memset(out + (size_t)i0 * 4, 0, (size_t)k * 4);
+      continue;
+    }
+    int64_t fx = to_fx(ix), fy = to_fx(iy);
+    int64_t dx = to_fx(s->inv.a), dy = to_fx(s->inv.b);
+    int64_t l0x = to_fx(vx0), l0y = to_fx(vy0), l1x = to_fx(vx1),
+            l1y = to_fx(vy1);
+    /* Level coordinates, texel centres at .5. */
+    int64_t gx = to_fx(ix * s->lsx - 0.5), gy = to_fx(iy * s->lsy - 0.5);
+    int64_t gdx = to_fx(s->inv.a * s->lsx), gdy = to_fx(s->inv.b * s->lsy);
+    int64_t hx = 0, hy = 0, hdx = 0, hdy = 0;
+    if (m2) {
+      hx = to_fx(ix * s->lsx2 - 0.5), hy = to_fx(iy * s->lsy2 - 0.5);
+      hdx = to_fx(s->inv.a * s->lsx2), hdy = to_fx(s->inv.b * s->lsy2);
+    }
+    uint8_t *o = out + (size_t)i0 * 4;
+    for (int i = 0; i < k; i++, o += 4) {
+      uint32_t v = 0;
+      if (fx >= l0x && fx < l1x && fy >= l0y && fy < l1y) {
+        v = bilinear_fx(m, gx, gy);
+        if (m2)
+          v = lerp4(v, bilinear_fx(m2, hx, hy), (uint32_t)s->blend);
+        if (alpha != 255)
+          v = lerp4(0, v, alpha + (alpha >> 7)); /* 255 -> 256 */
+      }
+      memcpy(o, &v, 4);
+      fx += dx, fy += dy, gx += gdx, gy += gdy, hx += hdx, hy += hdy;
+    }
+  }
+}
+
+/* Floor division for a positive divisor. */
+static inline int64_t fdiv(int64_t a, int64_t p) {
+  int64_t q = a / p;
+  return (a % p != 0 && a < 0) ? q - 1 : q;
+}
+
+/* Folds fixed-point u into the base tile [0, p): repeats, and mirrors odd
+ * tiles when flip is set. */
+static inline int64_t fold_fx(int64_t u, int64_t p, int flip) {
+  int64_t k = fdiv(u, p);
+  u -= k * p;
+  if (flip && (k & 1))
+    u = u ? p - u : p - 1; /* exact mirror; the seam itself stays inside */
+  return u;
+}
+
+/* Tiled sampling in fixed point: each pixel is folded into the base tile
+ * (x, y, w, h in level-0 pixels), then sampled like sample_plain. */
+static void sample_tiled(const ras_image_sampler *s, int x, int y, int n,
+                         uint8_t *out) {
+  const ras_image *img = s->img;
+  const ras_mip *m = &img->lv[s->level];
+  const ras_mip *m2 = s->blend ? m + 1 : NULL;
+  int flipx =
+      s->tile == RAS_IMAGE_TILE_FLIPX || s->tile == RAS_IMAGE_TILE_FLIPXY;
+  int flipy =
+      s->tile == RAS_IMAGE_TILE_FLIPY || s->tile == RAS_IMAGE_TILE_FLIPXY;
+  int64_t bx = to_fx(s->bx), by = to_fx(s->by);
+  int64_t pw = to_fx(s->bw), ph = to_fx(s->bh);
+  int64_t iw = (int64_t)img->w << 16, ih = (int64_t)img->h << 16;
+  int64_t sx = to_fx(s->lsx), sy = to_fx(s->lsy);
+  int64_t sx2 = to_fx(s->lsx2), sy2 = to_fx(s->lsy2);
+  uint32_t alpha = (uint32_t)s->alpha;
+  double py = y + 0.5;
+  if (pw <= 0 || ph <= 0 || s->bw > 1e9 || s->bh > 1e9 ||
+      !(fabs(s->bx) < 1e9 && fabs(s->by) < 1e9)) {
+    memset(out, 0, (size_t)n * 4);
+    return;
+  }
+  for (int i0 = 0; i0 < n; i0 += RESEED) {
+    int k = n - i0 < RESEED ? n - i0 : RESEED;
+    double px = x + i0 + 0.5;
+    double ix = s->inv.a * px + s->inv.c * py + s->inv.e;
+    double iy = s->inv.b * px + s->inv.d * py + s->inv.f;
+    double ex = ix + s->inv.a * k, ey = iy + s->inv.b * k;
+    uint8_t *o = out + (size_t)i0 * 4;
+    if (!(fabs(ix) < 1e9 && fabs(iy) < 1e9 && fabs(ex) < 1e9 &&
+          fabs(ey) < 1e9)) {
+      memset(o, 0, (size_t)k * 4);
+      continue;
+    }
+    int64_t fx = to_fx(ix) - bx, fy = to_fx(iy) - by;
+    int64_t dx = to_fx(s->inv.a), dy = to_fx(s->inv.b);
+    for (int i = 0; i < k; i++, o += 4, fx += dx, fy += dy) {
+      int64_t ux = bx + fold_fx(fx, pw, flipx);
+      int64_t uy = by + fold_fx(fy, ph, flipy);
+      uint32_t v = 0;
+      /* A tile larger than the image shows transparency around it. */
+      if (ux >= 0 && uy >= 0 && ux < iw && uy < ih) {
+        v = bilinear_fx(m, ((ux * sx) >> 16) - 32768,
+                        ((uy * sy) >> 16) - 32768);
+        if (m2)
+          v = lerp4(v,
+                    bilinear_fx(m2, ((ux * sx2) >> 16) - 32768,
+                                ((uy * sy2) >> 16) - 32768),
+                    (uint32_t)s->blend);
+        if (alpha != 255)
+          v = lerp4(0, v, alpha + (alpha >> 7));
+      }
+      memcpy(o, &v, 4);
+    }
   }
 }
 
 void ras_image_sample_span(const ras_image_sampler *s, int x, int y, int n,
                            uint8_t *out) {
-  memset(out, 0, (size_t)n * 4);
-  if (!s->ok)
+  if (!s->ok) {
+    memset(out, 0, (size_t)n * 4);
     return;
-  const ras_image *img = s->img;
-  const ras_mip *m = &img->lv[s->level];
-  int rep = s->tile != RAS_IMAGE_TILE_NONE;
-  int flipx =
-      s->tile == RAS_IMAGE_TILE_FLIPX || s->tile == RAS_IMAGE_TILE_FLIPXY;
-  int flipy =
-      s->tile == RAS_IMAGE_TILE_FLIPY || s->tile == RAS_IMAGE_TILE_FLIPXY;
-  double px = x + 0.5, py = y + 0.5;
-  for (int i = 0; i < n; i++, px += 1) {
-    double ix = s->inv.a * px + s->inv.c * py + s->inv.e;
-    double iy = s->inv.b * px + s->inv.d * py + s->inv.f;
-    double u = (ix - s->bx) / s->bw, v = (iy - s->by) / s->bh;
-    if (!fold(&u, rep, flipx) || !fold(&v, rep, flipy))
-      continue;
-    ix = s->bx + u * s->bw;
-    iy = s->by + v * s->bh;
-    /* A tile larger than the image shows transparency around it. */
-    if (!(ix >= 0 && iy >= 0 && ix < img->w && iy < img->h))
-      continue;
-    uint8_t *o = out + (size_t)i * 4;
-    bilinear(m, ix * s->lsx, iy * s->lsy, o);
-    if (s->blend) {
-      uint8_t c2[4];
-      bilinear(m + 1, ix * s->lsx2, iy * s->lsy2, c2);
-      for (int c = 0; c < 4; c++)
-        o[c] =
-            (uint8_t)((o[c] * (256 - s->blend) + c2[c] * s->blend + 128) >> 8);
-    }
-    if (s->alpha != 255)
-      for (int c = 0; c < 4; c++)
-        o[c] = (uint8_t)ras_div255((uint32_t)o[c] * (uint32_t)s->alpha);
   }
+  if (s->tile == RAS_IMAGE_TILE_NONE)
+    sample_plain(s, x, y, n, out);
+  else
+    sample_tiled(s, x, y, n, out);
 }
 
 void ras_image_fill_span(void *ud, int y, int x, int len, const uint8_t *cov,

@@ -824,6 +824,21 @@ static void test_mip_levels(void **st) {
 
 /* Scaling a 1-pixel checkerboard down 16x must give gray, not the black
  * or white a point sampler picks. */
+static void test_build_mips_on_level0(void **st) {
+  (void)st;
+  ras_image *img = calloc(1, sizeof *img);
+  atomic_init(&img->refs, 1);
+  img->w = 5, img->h = 3, img->n = 3, img->alpha = 1;
+  img->lv[0] = (ras_mip){5, 3, calloc(5 * 3, 4)};
+  memset(img->lv[0].rgba, 200, 5 * 3 * 4);
+  img->nlevels = 1;
+  ras_image_build_mips(img);
+  assert_int_equal(img->nlevels, 4); /* 5x3, 3x2, 2x1, 1x1 */
+  assert_int_equal(img->lv[3].w, 1);
+  assert_int_equal(img->lv[3].rgba[0], 200);
+  ras_image_drop(img);
+}
+
 static void test_downscale_is_filtered(void **st) {
   (void)st;
   ras_image *img = checker(512, 512);
@@ -942,6 +957,7 @@ int main(void) {
       cmocka_unit_test(test_jxr),
       cmocka_unit_test(test_regressions),
       cmocka_unit_test(test_mip_levels),
+      cmocka_unit_test(test_build_mips_on_level0),
       cmocka_unit_test(test_downscale_is_filtered),
       cmocka_unit_test(test_sample_identity_and_tiles),
       cmocka_unit_test(test_brush_matrix_dpi),
