@@ -370,16 +370,18 @@ def sideways(out):
 
 
 def sims(out):
-    text = "Regular Bold Italic BoldItalic"
-    font, _, _ = subset(DEJAVU + "DejaVuSans.ttf", text)
+    """The same word in the four simulations: bold adds ink, italic only
+    shears (same ink), so rows can be compared with each other."""
+    word = "Simulation"
+    font, _, _ = subset(DEJAVU + "DejaVuSans.ttf", word)
     f = "/Resources/Fonts/sans.ttf"
     body = [
-        glyphs(f, 10, 50, 32, "Regular"),
-        glyphs(f, 10, 110, 32, "Bold", extra=' StyleSimulations='
+        glyphs(f, 10, 50, 32, word),
+        glyphs(f, 10, 110, 32, word, extra=' StyleSimulations='
                '"BoldSimulation"'),
-        glyphs(f, 10, 170, 32, "Italic", extra=' StyleSimulations='
+        glyphs(f, 10, 170, 32, word, extra=' StyleSimulations='
                '"ItalicSimulation"'),
-        glyphs(f, 10, 230, 32, "BoldItalic", extra=' StyleSimulations='
+        glyphs(f, 10, 230, 32, word, extra=' StyleSimulations='
                '"BoldItalicSimulation"'),
     ]
     write(package({f: font}, "\n".join(body)), os.path.join(out, "sims.xps"))

@@ -324,7 +324,7 @@ int xps_glyphs_layout(const xps_ctx *ctx, xps_pkg *pkg, const xps_glyphs_in *in,
   if (uni && uni[0] == '{' && uni[1] == '}')
     uni += 2;
   int has_indices = in->indices && in->indices[strspn(in->indices, " ")];
-  if ((!uni || !*uni) && !has_indices)
+  if (((!uni || !*uni) && !has_indices) || size == 0)
     return 0; /* nothing to draw */
 
   char name[1024];
