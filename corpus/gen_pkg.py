@@ -27,8 +27,25 @@ def simple(oxps=False, pages=1, docs=1):
     return p
 
 
+# Packages no reader should accept (pkg/bad/), and packages that break OPC
+# rules real producers break too, which we accept and MuPDF does not
+# (pkg/quirks/). Everything else in pkg/ is valid XPS.
+BAD = {"notzip.xps", "norels.xps", "badxml-fdoc.xps", "dtd.xps",
+       "nopage.xps", "pieces-missing.xps", "pieces-dup.xps",
+       "pieces-nolast.xps", "pieces-range.xps", "bomb.xps", "crc.xps",
+       "mismatch.xps", "outside.xps", "truncated.xps", "overlap.xps",
+       "method.xps", "encrypted.xps"}
+QUIRKS = {"names.xps", "pieces-bs.xps"}
+
+
+def dest(out, name):
+    sub = "bad" if name in BAD else "quirks" if name in QUIRKS else ""
+    os.makedirs(os.path.join(out, sub), exist_ok=True)
+    return os.path.join(out, sub, name)
+
+
 def write(out, name, parts, compress=zipfile.ZIP_DEFLATED):
-    xpsgen.write_zip(os.path.join(out, name), parts, compress)
+    xpsgen.write_zip(dest(out, name), parts, compress)
 
 
 def raw_zip(entries, dd=False, dd_sig=True, zip64=False, cd=True,
@@ -126,7 +143,7 @@ def main(out):
     simple(oxps=True).write(os.path.join(out, "good.oxps"))
     simple(pages=3, docs=2).write(os.path.join(out, "multidoc.xps"))
     simple().write(os.path.join(out, "stored.xps"), zipfile.ZIP_STORED)
-    with open(os.path.join(out, "notzip.xps"), "wb") as f:
+    with open(dest(out, "notzip.xps"), "wb") as f:
         f.write(b"This is not a ZIP archive.\n" * 4)
     parts = [p for p in simple().parts() if p[0] != "_rels/.rels"]
     write(out, "norels.xps", parts)
@@ -171,6 +188,15 @@ def main(out):
     with open(os.path.join(out, "stored-dd.xps"), "wb") as f:
         f.write(raw_zip(base, dd=True, method=0))
     hostile(out, base)
+    # Structure parts in UTF-16 with a byte order mark, as some producers
+    # write them.
+    def utf16(n, d):
+        if n.endswith((".fdseq", ".fdoc", ".rels")):
+            d = d.replace(b'encoding="utf-8"', b'encoding="utf-16"')
+            return "\ufeff".encode("utf-16-le") + d.decode().encode(
+                "utf-16-le")
+        return d
+    write(out, "utf16.xps", [(n, utf16(n, d)) for n, d in base])
     # Three pages; only the second has relationships, stored after it.
     p = simple(pages=3)
     p.page_rels[1] = [("../../../Resources/r.bin", xpsgen.RES_XPS)]
@@ -198,7 +224,7 @@ def hostile(out, base):
     page = "Documents/1/Pages/1.fpage"
 
     def put(name, data):
-        with open(os.path.join(out, name), "wb") as f:
+        with open(dest(out, name), "wb") as f:
             f.write(data)
 
     # A zip bomb: 4 MiB of zeros deflate to about 4 KiB (ratio above 1000).

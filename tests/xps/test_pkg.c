@@ -99,6 +99,11 @@ static void test_good_stored(void **state) {
   check_good(CORPUS "stored.xps");
 }
 
+static void test_utf16(void **state) {
+  (void)state;
+  check_good(CORPUS "utf16.xps");
+}
+
 static void test_multidoc(void **state) {
   (void)state;
   xps_pkg *pkg = open_ok(CORPUS "multidoc.xps");
@@ -136,7 +141,7 @@ static void test_not_zip(void **state) {
   (void)state;
   xps_pkg *pkg = NULL;
   xr_errinfo err;
-  assert_int_equal(xps_pkg_open(CORPUS "notzip.xps", &ctx, &pkg, &err),
+  assert_int_equal(xps_pkg_open(CORPUS "bad/notzip.xps", &ctx, &pkg, &err),
                    XR_E_FORMAT);
   assert_null(pkg);
   assert_non_null(strstr(err.msg, "not a ZIP"));
@@ -146,7 +151,8 @@ static void test_no_rels(void **state) {
   (void)state;
   xr_errinfo err;
   int pages;
-  assert_int_equal(open_doc(CORPUS "norels.xps", &err, &pages), XR_E_FORMAT);
+  assert_int_equal(open_doc(CORPUS "bad/norels.xps", &err, &pages),
+                   XR_E_FORMAT);
   assert_string_equal(err.part, "/_rels/.rels");
 }
 
@@ -154,7 +160,7 @@ static void test_bad_xml(void **state) {
   (void)state;
   xr_errinfo err;
   int pages;
-  assert_int_equal(open_doc(CORPUS "badxml-fdoc.xps", &err, &pages),
+  assert_int_equal(open_doc(CORPUS "bad/badxml-fdoc.xps", &err, &pages),
                    XR_E_FORMAT);
   assert_string_equal(err.part, "/Documents/1/FixedDoc.fdoc");
   assert_int_equal(err.line, 3);
@@ -165,14 +171,14 @@ static void test_dtd_refused(void **state) {
   (void)state;
   xr_errinfo err;
   int pages;
-  assert_int_equal(open_doc(CORPUS "dtd.xps", &err, &pages), XR_E_FORMAT);
+  assert_int_equal(open_doc(CORPUS "bad/dtd.xps", &err, &pages), XR_E_FORMAT);
   assert_string_equal(err.part, "/FixedDocSeq.fdseq");
   assert_non_null(strstr(err.msg, "DTD"));
 }
 
 static void test_missing_page_part(void **state) {
   (void)state;
-  xps_pkg *pkg = open_ok(CORPUS "nopage.xps");
+  xps_pkg *pkg = open_ok(CORPUS "bad/nopage.xps");
   xps_doc *doc = NULL;
   xr_errinfo err;
   assert_int_equal(xps_doc_open(pkg, &ctx, &doc, &err), 0);
@@ -190,7 +196,7 @@ static void test_missing_page_part(void **state) {
 
 static void test_name_equivalence(void **state) {
   (void)state;
-  xps_pkg *pkg = open_ok(CORPUS "names.xps");
+  xps_pkg *pkg = open_ok(CORPUS "quirks/names.xps");
   xr_errinfo err;
   int pages;
   /* Stored as DOCUMENTS\1\Pages%20X\1.fpage, referenced as "pages X". */
@@ -199,7 +205,7 @@ static void test_name_equivalence(void **state) {
   assert_true(xps_pkg_has_part(pkg, "/Documents/1/PAGES%20X/1.fpage"));
   assert_false(xps_pkg_has_part(pkg, "/Documents/1/PagesX/1.fpage"));
   xps_pkg_close(pkg);
-  assert_int_equal(open_doc(CORPUS "names.xps", &err, &pages), 0);
+  assert_int_equal(open_doc(CORPUS "quirks/names.xps", &err, &pages), 0);
   assert_int_equal(pages, 1);
 }
 
@@ -224,7 +230,8 @@ static void test_pieces_joined(void **state) {
   xr_errinfo err;
   char *want = read_page(CORPUS "good.xps", &rc, &err);
   assert_non_null(want);
-  const char *files[] = {"pieces.xps", "pieces-bs.xps", "pieces-one.xps"};
+  const char *files[] = {"pieces.xps", "quirks/pieces-bs.xps",
+                         "pieces-one.xps"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     char path[512];
     snprintf(path, sizeof path, "%s%s", CORPUS, files[i]);
@@ -242,10 +249,10 @@ static void test_pieces_bad(void **state) {
   (void)state;
   struct {
     const char *file, *needle;
-  } cases[] = {{"pieces-missing.xps", "piece 2 of 4 is missing"},
-               {"pieces-dup.xps", "piece 1 appears twice"},
-               {"pieces-nolast.xps", "no last piece"},
-               {"pieces-range.xps", "after the last piece"}};
+  } cases[] = {{"bad/pieces-missing.xps", "piece 2 of 4 is missing"},
+               {"bad/pieces-dup.xps", "piece 1 appears twice"},
+               {"bad/pieces-nolast.xps", "no last piece"},
+               {"bad/pieces-range.xps", "after the last piece"}};
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char path[512];
     int rc;
@@ -367,6 +374,7 @@ int main(void) {
       cmocka_unit_test_setup(test_good_xps, setup),
       cmocka_unit_test_setup(test_good_oxps, setup),
       cmocka_unit_test_setup(test_good_stored, setup),
+      cmocka_unit_test_setup(test_utf16, setup),
       cmocka_unit_test_setup(test_multidoc, setup),
       cmocka_unit_test_setup(test_missing_file, setup),
       cmocka_unit_test_setup(test_not_zip, setup),

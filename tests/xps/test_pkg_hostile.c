@@ -38,13 +38,13 @@ static void run(const hostile_case *c, int stream) {
 static void test_seekable(void **state) {
   (void)state;
   static const hostile_case cases[] = {
-      {"bomb.xps", XR_E_LIMIT, "zeros.bin", "ZIP_RATIO"},
-      {"crc.xps", XR_E_CRC, "/Documents/1/Pages/1.fpage", "CRC"},
-      {"mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
-      {"outside.xps", XR_E_FORMAT, "1.fpage", "outside the file"},
-      {"overlap.xps", XR_E_FORMAT, "inner.bin", "overlaps"},
-      {"method.xps", XR_E_UNSUPPORTED, "1.fpage", "ompression method"},
-      {"encrypted.xps", XR_E_UNSUPPORTED, "1.fpage", "ncrypt"},
+      {"bad/bomb.xps", XR_E_LIMIT, "zeros.bin", "ZIP_RATIO"},
+      {"bad/crc.xps", XR_E_CRC, "/Documents/1/Pages/1.fpage", "CRC"},
+      {"bad/mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
+      {"bad/outside.xps", XR_E_FORMAT, "1.fpage", "outside the file"},
+      {"bad/overlap.xps", XR_E_FORMAT, "inner.bin", "overlaps"},
+      {"bad/method.xps", XR_E_UNSUPPORTED, "1.fpage", "ompression method"},
+      {"bad/encrypted.xps", XR_E_UNSUPPORTED, "1.fpage", "ncrypt"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run(&cases[i], 0);
@@ -53,12 +53,15 @@ static void test_seekable(void **state) {
 static void test_stream(void **state) {
   (void)state;
   static const hostile_case cases[] = {
-      {"bomb.xps", XR_E_LIMIT, "zeros.bin", "ZIP_RATIO"},
-      {"crc.xps", XR_E_CRC, "Documents/1/Pages/1.fpage", "CRC"},
-      {"mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
-      {"outside.xps", XR_E_FORMAT, "1.fpage", "has none"},
-      {"overlap.xps", XR_E_FORMAT, "inner.bin", "has none"},
-      {"truncated.xps", XR_E_FORMAT, "Documents/1/Pages/1.fpage", "truncated"},
+      {"bad/bomb.xps", XR_E_LIMIT, "zeros.bin", "ZIP_RATIO"},
+      {"bad/crc.xps", XR_E_CRC, "Documents/1/Pages/1.fpage", "CRC"},
+      {"bad/mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
+      {"bad/outside.xps", XR_E_FORMAT, "1.fpage", "has none"},
+      {"bad/overlap.xps", XR_E_FORMAT, "inner.bin", "has none"},
+      {"bad/truncated.xps", XR_E_FORMAT, "Documents/1/Pages/1.fpage",
+       "truncated"},
+      {"bad/method.xps", XR_E_UNSUPPORTED, "1.fpage", "compression method 17"},
+      {"bad/encrypted.xps", XR_E_UNSUPPORTED, "1.fpage", "encrypted"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run(&cases[i], 1);
@@ -67,12 +70,12 @@ static void test_stream(void **state) {
 static void test_truncated_seekable(void **state) {
   (void)state;
   /* Without its end records a file is not a ZIP to a seekable reader. */
-  hostile_case c = {"truncated.xps", XR_E_FORMAT, "truncated.xps",
+  hostile_case c = {"bad/truncated.xps", XR_E_FORMAT, "bad/truncated.xps",
                     "central directory"};
   xps_ctx ctx;
   xps_ctx_init(&ctx);
   xr_errinfo err;
-  assert_int_equal(pkgt_read_all(CORPUS "truncated.xps", 0, &ctx, &err),
+  assert_int_equal(pkgt_read_all(CORPUS "bad/truncated.xps", 0, &ctx, &err),
                    c.status);
   assert_non_null(strstr(err.part, c.part));
   assert_non_null(strstr(err.msg, c.needle));
@@ -84,7 +87,7 @@ static void test_stream_parts_before_damage(void **state) {
   xps_ctx ctx;
   xps_ctx_init(&ctx);
   pid_t pid;
-  int fd = pkgt_pipe_from(CORPUS "truncated.xps", &pid);
+  int fd = pkgt_pipe_from(CORPUS "bad/truncated.xps", &pid);
   xps_pkg *pkg = NULL;
   xr_errinfo err;
   assert_int_equal(xps_pkg_open_fd(fd, &ctx, &pkg, &err), 0);

@@ -193,7 +193,7 @@ static void test_stream_doc(void **state) {
 static void test_stream_not_zip(void **state) {
   (void)state;
   pid_t pid;
-  int fd = pipe_from(CORPUS "/pkg/notzip.xps", &pid);
+  int fd = pipe_from(CORPUS "/pkg/bad/notzip.xps", &pid);
   xps_pkg *pkg = NULL;
   xr_errinfo err;
   assert_int_equal(xps_pkg_open_fd(fd, &ctx, &pkg, &err), XR_E_FORMAT);
