@@ -52,19 +52,26 @@ static void run(xrt_doc *d, xr_notifier *n, int fit) {
   xr_doc_close(doc);
 }
 
-static void listener_answers_clip(void **state) {
-  (void)state;
+/* Renders with an in-process listener that answers `choice`. */
+static void run_answered(xrt_doc *d, struct answerer *a, int choice) {
   xr_notifier *n = NULL;
   assert_int_equal(xr_notifier_new(NULL, &n), 0);
-  struct answerer a = {0, 1, ""};
-  xr_listener_cbs cbs = {on_notify, NULL, &a};
+  memset(a, 0, sizeof *a);
+  a->choice = choice;
+  xr_listener_cbs cbs = {on_notify, NULL, a};
   xr_listener *l = NULL;
   assert_int_equal(xr_notifier_add_listener(n, -1, &cbs, &l), 0);
-  xrt_doc d;
-  run(&d, n, XR_FIT_ASK);
+  run(d, n, XR_FIT_ASK);
   xr_notifier_drop(n);
-  assert_int_equal(d.rc, 0);
-  assert_int_equal(a.asked, 1); /* once per job, not per page */
+  assert_int_equal(d->rc, 0);
+  assert_int_equal(a->asked, 1); /* once per job, not per page */
+}
+
+static void listener_answers_clip(void **state) {
+  (void)state;
+  struct answerer a;
+  xrt_doc d;
+  run_answered(&d, &a, 1);
   assert_non_null(strstr(a.question, "scale to fit or clip"));
   assert_int_equal(d.npages, 3);
   for (int i = 0; i < 3; i++) /* clipped: rendered at full size */
@@ -74,17 +81,9 @@ static void listener_answers_clip(void **state) {
 
 static void listener_answers_scale(void **state) {
   (void)state;
-  xr_notifier *n = NULL;
-  assert_int_equal(xr_notifier_new(NULL, &n), 0);
-  struct answerer a = {0, 0, ""};
-  xr_listener_cbs cbs = {on_notify, NULL, &a};
-  xr_listener *l = NULL;
-  assert_int_equal(xr_notifier_add_listener(n, -1, &cbs, &l), 0);
+  struct answerer a;
   xrt_doc d;
-  run(&d, n, XR_FIT_ASK);
-  xr_notifier_drop(n);
-  assert_int_equal(d.rc, 0);
-  assert_int_equal(a.asked, 1);
+  run_answered(&d, &a, 0);
   /* 200 x 100 px page scaled into 1 x 1 in at 96 dpi: 96 x 48 px, and the
    * square of page 1 is still there, scaled. */
   assert_in_range(d.pages[0].info.width, 95, 97);
