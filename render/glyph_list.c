@@ -56,6 +56,12 @@ void ras_glyph_list_drop(ras_glyph_list *l) {
   free(l);
 }
 
+size_t ras_glyph_list_bytes(const ras_glyph_list *l) {
+  if (!l)
+    return 0;
+  return sizeof *l + l->caprun * sizeof(lrun) + l->capglyph * sizeof(lglyph);
+}
+
 static int grow(void **p, size_t *cap, size_t need, size_t sz) {
   if (need <= *cap)
     return 0;

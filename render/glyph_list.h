@@ -11,6 +11,7 @@
 #ifndef RAS_GLYPH_LIST_H
 #define RAS_GLYPH_LIST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "render/glyph.h"
@@ -37,6 +38,10 @@ int ras_glyph_list_add(ras_glyph_list **l, const ras_glyph_run *run,
  * re-rendered without memory; the rest is still drawn). */
 int ras_glyph_list_draw(const ras_glyph_list *l, uint32_t ref, int y0, int y1,
                         ras_span_fn fn, void *ud);
+
+/* Bytes the list holds (runs and glyph positions; masks live in the
+ * cache), for the display list's memory budget. 0 for NULL. */
+size_t ras_glyph_list_bytes(const ras_glyph_list *l);
 
 void ras_glyph_list_drop(ras_glyph_list *l);
 
