@@ -163,16 +163,6 @@ static inline int64_t fdiv(int64_t a, int64_t p) {
   return (a % p != 0 && a < 0) ? q - 1 : q;
 }
 
-/* Folds fixed-point u into the base tile [0, p): repeats, and mirrors odd
- * tiles when flip is set. */
-static inline int64_t fold_fx(int64_t u, int64_t p, int flip) {
-  int64_t k = fdiv(u, p);
-  u -= k * p;
-  if (flip && (k & 1))
-    u = u ? p - u : p - 1; /* exact mirror; the seam itself stays inside */
-  return u;
-}
-
 /* Tiled sampling in fixed point: each pixel is folded into the base tile
  * (x, y, w, h in level-0 pixels), then sampled like sample_plain. */
 static void sample_tiled(const ras_image_sampler *s, int x, int y, int n,
@@ -210,9 +200,38 @@ static void sample_tiled(const ras_image_sampler *s, int x, int y, int n,
     }
     int64_t fx = to_fx(ix) - bx, fy = to_fx(iy) - by;
     int64_t dx = to_fx(s->inv.a), dy = to_fx(s->inv.b);
-    for (int i = 0; i < k; i++, o += 4, fx += dx, fy += dy) {
-      int64_t ux = bx + fold_fx(fx, pw, flipx);
-      int64_t uy = by + fold_fx(fy, ph, flipy);
+    /* Tile index and offset, carried along the row: a step shorter than
+     * the tile crosses at most one seam, so no division per pixel. */
+    int64_t kx = fdiv(fx, pw), ky = fdiv(fy, ph);
+    int64_t rx = fx - kx * pw, ry = fy - ky * ph;
+    int stepx = dx > -pw && dx<pw, stepy = dy> - ph && dy < ph;
+    for (int i = 0; i < k; i++, o += 4) {
+      int64_t ux = rx, uy = ry;
+      if (flipx && (kx & 1))
+        ux = ux ? pw - ux : pw - 1;
+      if (flipy && (ky & 1))
+        uy = uy ? ph - uy : ph - 1;
+      ux += bx;
+      uy += by;
+      fx += dx, fy += dy;
+      if (stepx) {
+        rx += dx;
+        if (rx >= pw)
+          rx -= pw, kx++;
+        else if (rx < 0)
+          rx += pw, kx--;
+      } else {
+        kx = fdiv(fx, pw), rx = fx - kx * pw;
+      }
+      if (stepy) {
+        ry += dy;
+        if (ry >= ph)
+          ry -= ph, ky++;
+        else if (ry < 0)
+          ry += ph, ky--;
+      } else {
+        ky = fdiv(fy, ph), ry = fy - ky * ph;
+      }
       uint32_t v = 0;
       /* A tile larger than the image shows transparency around it. */
       if (ux >= 0 && uy >= 0 && ux < iw && uy < ih) {
@@ -266,27 +285,40 @@ void ras_image_fill_span(void *ud, int y, int x, int len, const uint8_t *cov,
   int nc = d->nc, bpp = nc + (d->alpha ? 1 : 0);
   uint8_t *p = d->data + (size_t)(y - d->y0) * d->stride +
                (size_t)(x - d->x0) * (size_t)bpp;
+  /* Full coverage without a clip is the bulk of an image's interior. */
+  int full = !cov && a == 255 && !f->clip;
   for (int i = 0; i < len; i++, p += bpp) {
-    uint32_t c = cov ? cov[i] : (uint32_t)a;
-    if (f->clip)
-      c = ras_div255(c * (uint32_t)ras_mask_at(f->clip, x + i, y));
-    if (!c)
-      continue;
     const uint8_t *s = f->tmp + (size_t)i * 4;
-    uint32_t sa = ras_div255(s[3] * c);
-    if (!sa)
-      continue;
+    uint32_t sa, sr, sg, sb;
+    if (full) {
+      sa = s[3];
+      if (!sa)
+        continue;
+      sr = s[0], sg = s[1], sb = s[2];
+    } else {
+      uint32_t c = cov ? cov[i] : (uint32_t)a;
+      if (f->clip)
+        c = ras_div255(c * (uint32_t)ras_mask_at(f->clip, x + i, y));
+      if (!c)
+        continue;
+      sa = ras_div255(s[3] * c);
+      if (!sa)
+        continue;
+      sr = ras_div255(s[0] * c), sg = ras_div255(s[1] * c),
+      sb = ras_div255(s[2] * c);
+    }
     uint32_t inv = 255 - sa;
-    uint32_t sr = ras_div255(s[0] * c), sg = ras_div255(s[1] * c),
-             sb = ras_div255(s[2] * c);
     if (nc == 3) {
-      p[0] = (uint8_t)(sr + ras_div255(p[0] * inv));
-      p[1] = (uint8_t)(sg + ras_div255(p[1] * inv));
-      p[2] = (uint8_t)(sb + ras_div255(p[2] * inv));
+      if (inv) {
+        sr += ras_div255(p[0] * inv);
+        sg += ras_div255(p[1] * inv);
+        sb += ras_div255(p[2] * inv);
+      }
+      p[0] = (uint8_t)sr, p[1] = (uint8_t)sg, p[2] = (uint8_t)sb;
     } else if (nc == 1) {
       /* Rec. 601 luma on the encoded values, as the gray surface does. */
       uint32_t g = (sr * 77 + sg * 150 + sb * 29 + 128) >> 8;
-      p[0] = (uint8_t)(g + ras_div255(p[0] * inv));
+      p[0] = (uint8_t)(g + (inv ? ras_div255(p[0] * inv) : 0));
     }
     if (d->alpha)
       p[nc] = (uint8_t)(sa + ras_div255(p[nc] * inv));
