@@ -142,6 +142,39 @@ static void sample_plain(const ras_image_sampler *s, int x, int y, int n,
       hdx = to_fx(s->inv.a * s->lsx2), hdy = to_fx(s->inv.b * s->lsy2);
     }
     uint8_t *o = out + (size_t)i0 * 4;
+    if (dy == 0 && gdy == 0 && !m2) {
+      /* Axis-aligned: the two source rows and their weight hold for the
+       * whole chunk; only x moves. */
+      if (!(fy >= l0y && fy < l1y)) {
+        memset(o, 0, (size_t)k * 4);
+        continue;
+      }
+      int64_t y0 = gy >> 16, y1 = y0 + 1;
+      uint32_t wy = (uint32_t)(gy >> 8) & 255;
+      y0 = y0 < 0 ? 0 : y0 >= m->h ? m->h - 1 : y0;
+      y1 = y1 < 0 ? 0 : y1 >= m->h ? m->h - 1 : y1;
+      const uint8_t *r0 = m->rgba + (size_t)y0 * (size_t)m->w * 4;
+      const uint8_t *r1 = m->rgba + (size_t)y1 * (size_t)m->w * 4;
+      int64_t wl = m->w - 1;
+      for (int i = 0; i < k; i++, o += 4, fx += dx, gx += gdx) {
+        uint32_t v = 0;
+        if (fx >= l0x && fx < l1x) {
+          int64_t x0 = gx >> 16, x1 = x0 + 1;
+          uint32_t wx = (uint32_t)(gx >> 8) & 255;
+          if (x0 < 0 || x1 > wl) {
+            x0 = x0 < 0 ? 0 : x0 > wl ? wl : x0;
+            x1 = x1 < 0 ? 0 : x1 > wl ? wl : x1;
+          }
+          uint32_t top = lerp4(load4(r0 + x0 * 4), load4(r0 + x1 * 4), wx);
+          uint32_t bot = lerp4(load4(r1 + x0 * 4), load4(r1 + x1 * 4), wx);
+          v = lerp4(top, bot, wy);
+          if (alpha != 255)
+            v = lerp4(0, v, alpha + (alpha >> 7));
+        }
+        memcpy(o, &v, 4);
+      }
+      continue;
+    }
     for (int i = 0; i < k; i++, o += 4) {
       uint32_t v = 0;
       if (fx >= l0x && fx < l1x && fy >= l0y && fy < l1y) {
@@ -204,7 +237,55 @@ static void sample_tiled(const ras_image_sampler *s, int x, int y, int n,
      * the tile crosses at most one seam, so no division per pixel. */
     int64_t kx = fdiv(fx, pw), ky = fdiv(fy, ph);
     int64_t rx = fx - kx * pw, ry = fy - ky * ph;
-    int stepx = dx > -pw && dx<pw, stepy = dy> - ph && dy < ph;
+    int stepx = (dx > -pw) && (dx < pw);
+    int stepy = (dy > -ph) && (dy < ph);
+    if (dy == 0 && !m2 && stepx) {
+      /* Axis-aligned: one folded source row pair for the whole chunk. */
+      int64_t uy = ry;
+      if (flipy && (ky & 1))
+        uy = uy ? ph - uy : ph - 1;
+      uy += by;
+      if (!(uy >= 0 && uy < ih)) {
+        memset(o, 0, (size_t)k * 4);
+        continue;
+      }
+      int64_t gy = ((uy * sy) >> 16) - 32768;
+      int64_t y0 = gy >> 16, y1 = y0 + 1;
+      uint32_t wy = (uint32_t)(gy >> 8) & 255;
+      y0 = y0 < 0 ? 0 : y0 >= m->h ? m->h - 1 : y0;
+      y1 = y1 < 0 ? 0 : y1 >= m->h ? m->h - 1 : y1;
+      const uint8_t *r0 = m->rgba + (size_t)y0 * (size_t)m->w * 4;
+      const uint8_t *r1 = m->rgba + (size_t)y1 * (size_t)m->w * 4;
+      int64_t wl = m->w - 1;
+      for (int i = 0; i < k; i++, o += 4) {
+        int64_t ux = rx;
+        if (flipx && (kx & 1))
+          ux = ux ? pw - ux : pw - 1;
+        ux += bx;
+        rx += dx;
+        if (rx >= pw)
+          rx -= pw, kx++;
+        else if (rx < 0)
+          rx += pw, kx--;
+        uint32_t v = 0;
+        if (ux >= 0 && ux < iw) {
+          int64_t gx = ((ux * sx) >> 16) - 32768;
+          int64_t x0 = gx >> 16, x1 = x0 + 1;
+          uint32_t wx = (uint32_t)(gx >> 8) & 255;
+          if (x0 < 0 || x1 > wl) {
+            x0 = x0 < 0 ? 0 : x0 > wl ? wl : x0;
+            x1 = x1 < 0 ? 0 : x1 > wl ? wl : x1;
+          }
+          uint32_t top = lerp4(load4(r0 + x0 * 4), load4(r0 + x1 * 4), wx);
+          uint32_t bot = lerp4(load4(r1 + x0 * 4), load4(r1 + x1 * 4), wx);
+          v = lerp4(top, bot, wy);
+          if (alpha != 255)
+            v = lerp4(0, v, alpha + (alpha >> 7));
+        }
+        memcpy(o, &v, 4);
+      }
+      continue;
+    }
     for (int i = 0; i < k; i++, o += 4) {
       int64_t ux = rx, uy = ry;
       if (flipx && (kx & 1))
