@@ -256,6 +256,9 @@ int xps_canvas_begin(xps_run *r, xps_src *s, const xps_event *ev) {
   }
   if (rc)
     goto fatal_fx;
+  /* Take the frame before drawing anything: a mask brush's Visual may
+   * open canvases of its own, which must land in the frames above. */
+  r->nframes++;
   if ((rc = xps_fx_begin(r, &f->fx, 1)))
     goto fatal_begun;
   if (aliased != r->aliased && r->fns->set_aliased) {
@@ -266,10 +269,10 @@ int xps_canvas_begin(xps_run *r, xps_src *s, const xps_event *ev) {
   }
   r->aliased = aliased;
   r->ctm = f->fx.ctm;
-  r->nframes++;
   return 0;
 
 fatal_begun:
+  r->nframes--;
   xps_fx_end(r, &f->fx);
 fatal_fx:
   xps_fx_drop(&f->fx);

@@ -287,6 +287,30 @@ static void opacity_mask(void **state) {
   assert_int_equal(count_of(t.buf, "begin_group 1\nfill evenodd #FF0000FF"), 1);
 }
 
+static void mask_with_visual_canvas(void **state) {
+  (void)state;
+  /* The mask's Visual opens canvases while the masked Canvas is being
+   * set up: they must not disturb its frame. */
+  assert_int_equal(
+      run(PAGE("<Canvas Opacity=\"0.5\"><Canvas.OpacityMask><VisualBrush "
+               "Viewbox=\"0,0,1,1\" Viewport=\"0,0,10,10\" TileMode=\"Tile\">"
+               "<VisualBrush.Visual><Canvas RenderTransform=\"1,0,0,1,0,0\">"
+               "<Canvas Clip=\"M0,0 L1,0 1,1 Z\"><Path Data=\"M0,0 L1,1\" "
+               "Fill=\"#000000\"/></Canvas></Canvas></VisualBrush.Visual>"
+               "</VisualBrush></Canvas.OpacityMask>"
+               "<Path Data=\"M0,0 L1,1\" Fill=\"#00A000\"/></Canvas>")),
+      0);
+  assert_int_equal(count_of(t.buf, "begin_mask\nbegin_tile nonzero tile op 1 "
+                                   "port 0 0 10 10"),
+                   1);
+  assert_int_equal(count_of(t.buf, "pop_clip\nend_tile\nend_mask\n"
+                                   "begin_group 0.5\nfill evenodd #00A000FF "
+                                   "[ 1 0 0 1 0 0 ] M 0 0 L 1 1\nend_group\n"
+                                   "pop_clip\n"),
+                   1);
+  assert_int_equal(w.n, 0);
+}
+
 static void edge_mode(void **state) {
   (void)state;
   assert_int_equal(
@@ -316,6 +340,7 @@ int main(void) {
       cmocka_unit_test(stop_limit),
       cmocka_unit_test(visual_brush),
       cmocka_unit_test(opacity_mask),
+      cmocka_unit_test(mask_with_visual_canvas),
       cmocka_unit_test(edge_mode),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
