@@ -39,44 +39,114 @@ static void fill_solid(ras_surf *d, uint8_t *p, int len, const uint8_t *c) {
   }
 }
 
-/* p[i] = round((p[i] * (255 - a[i]) + c[i % 48] * a[i]) / 255) for n bytes,
- * where c holds a colour pattern of period 1 or 3 repeated to 48 bytes.
- * The vector loop works on 16-bit lanes (the sum is at most 65153, and the
- * rounding identical to ras_div255), so its bytes equal the scalar loop's;
- * GCC vector extensions give SSE2 code by default and an AVX2 clone picked
- * at load time where the CPU has it; other compilers get the scalar loop. */
-#if defined(__GNUC__) && !defined(XR_NO_SIMD) && defined(__x86_64__)
+/* Per-pixel alpha onto an opaque base, vectorised:
+ * p = round((p * (255 - a) + c * a) / 255) per byte. The vector loops work
+ * on 16-bit lanes (the sum is at most 65153, rounded exactly as
+ * ras_div255), so their bytes equal the scalar loop's. GCC vector
+ * extensions give SSE2 code by default and an AVX2 clone chosen at load
+ * time where the CPU has it (target_clones); other compilers and
+ * XR_NO_SIMD builds use the scalar loops. Runs of 16 pixels with alpha all
+ * 0 or all 255 skip the arithmetic, as glyph masks are mostly such runs. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(XR_NO_SIMD) &&        \
+    defined(__x86_64__)
 #define VEC_BLEND 1
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef uint16_t v16u16 __attribute__((vector_size(32)));
+#if !defined(__SANITIZE_ADDRESS__)
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLONES
 #endif
+
+static inline v16u8 mix16(v16u8 vp, v16u8 va, v16u8 vc) {
+  v16u16 P = __builtin_convertvector(vp, v16u16);
+  v16u16 A = __builtin_convertvector(va, v16u16);
+  v16u16 C = __builtin_convertvector(vc, v16u16);
+  v16u16 x = P * (255 - A) + C * A + 128;
+  x = (x + (x >> 8)) >> 8;
+  return __builtin_convertvector(x, v16u8);
+}
+
+/* 0: all zero, 2: all 255, 1: mixed. */
+static inline int kind16(const uint8_t *a) {
+  uint64_t lo, hi;
+  memcpy(&lo, a, 8);
+  memcpy(&hi, a + 8, 8);
+  if (!(lo | hi))
+    return 0;
+  return (lo & hi) == UINT64_MAX ? 2 : 1;
+}
 #endif
-static void
-blend_bytes(uint8_t *p, const uint8_t *a, const uint8_t *c, size_t n) {
-  size_t i = 0;
+
 #ifdef VEC_BLEND
-  typedef uint8_t v16u8 __attribute__((vector_size(16)));
-  typedef uint16_t v16u16 __attribute__((vector_size(32)));
-  for (; i + 48 <= n; i += 48) {
-    for (int k = 0; k < 3; k++) {
-      v16u8 vp, va, vc;
-      memcpy(&vp, p + i + 16 * k, 16);
-      memcpy(&va, a + i + 16 * k, 16);
-      memcpy(&vc, c + 16 * k, 16);
-      v16u16 P = __builtin_convertvector(vp, v16u16);
-      v16u16 A = __builtin_convertvector(va, v16u16);
-      v16u16 C = __builtin_convertvector(vc, v16u16);
-      v16u16 x = P * (255 - A) + C * A + 128;
-      x = (x + (x >> 8)) >> 8;
-      vp = __builtin_convertvector(x, v16u8);
-      memcpy(p + i + 16 * k, &vp, 16);
+CLONES
+#endif
+static int blend_gray_vec(uint8_t *p, const uint8_t *a, uint8_t c, int n) {
+  int i = 0;
+#ifdef VEC_BLEND
+  v16u8 vc = {0};
+  vc += c;
+  for (; i + 16 <= n; i += 16) {
+    int k = kind16(a + i);
+    if (k == 0)
+      continue;
+    if (k == 2) {
+      memset(p + i, c, 16);
+      continue;
     }
+    v16u8 vp, va;
+    memcpy(&vp, p + i, 16);
+    memcpy(&va, a + i, 16);
+    vp = mix16(vp, va, vc);
+    memcpy(p + i, &vp, 16);
   }
 #endif
-  for (; i < n; i++) {
-    uint32_t al = a[i];
-    p[i] = (uint8_t)ras_div255(p[i] * (255 - al) + c[i % 48] * al);
+  return i;
+}
+
+#ifdef VEC_BLEND
+CLONES
+#endif
+static int blend_rgb_vec(uint8_t *p, const uint8_t *a, const uint8_t *c,
+                         int n) {
+  int i = 0;
+#ifdef VEC_BLEND
+  /* Colour pattern and alpha expansion (a0 a0 a0 a1 a1 a1 ...) for the
+   * three 16-byte thirds of 16 RGB pixels. */
+  static const v16u8 m0 = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5};
+  static const v16u8 m1 = {5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10};
+  static const v16u8 m2 = {10, 11, 11, 11, 12, 12, 12, 13,
+                           13, 13, 14, 14, 14, 15, 15, 15};
+  uint8_t pat[48];
+  for (int k = 0; k < 48; k++)
+    pat[k] = c[k % 3];
+  v16u8 c0, c1, c2;
+  memcpy(&c0, pat, 16);
+  memcpy(&c1, pat + 16, 16);
+  memcpy(&c2, pat + 32, 16);
+  for (; i + 16 <= n; i += 16) {
+    int k = kind16(a + i);
+    if (k == 0)
+      continue;
+    uint8_t *q = p + 3 * i;
+    if (k == 2) {
+      memcpy(q, pat, 48);
+      continue;
+    }
+    v16u8 va, v0, v1, v2;
+    memcpy(&va, a + i, 16);
+    memcpy(&v0, q, 16);
+    memcpy(&v1, q + 16, 16);
+    memcpy(&v2, q + 32, 16);
+    v0 = mix16(v0, __builtin_shuffle(va, m0), c0);
+    v1 = mix16(v1, __builtin_shuffle(va, m1), c1);
+    v2 = mix16(v2, __builtin_shuffle(va, m2), c2);
+    memcpy(q, &v0, 16);
+    memcpy(q + 16, &v1, 16);
+    memcpy(q + 32, &v2, 16);
   }
+#endif
+  return i;
 }
 
 /* Blends colour c with per-pixel source alpha s[] (NULL: constant sa).
@@ -85,23 +155,15 @@ blend_bytes(uint8_t *p, const uint8_t *a, const uint8_t *c, size_t n) {
 static void blend(ras_surf *d, uint8_t *p, int len, const uint8_t *c,
                   const uint8_t *s, uint32_t sa, uint8_t *scratch) {
   int nc = d->nc;
-  if (!d->alpha && s && scratch && len >= 16) {
-    /* Per-pixel alpha onto an opaque base: the vector loop. */
-    uint8_t pat[48];
-    for (int i = 0; i < 48; i++)
-      pat[i] = c[nc == 1 ? 0 : i % 3];
-    if (nc == 1) {
-      blend_bytes(p, s, pat, (size_t)len);
-      return;
-    }
-    if (nc == 3) {
-      /* scratch holds s in its first len bytes when s came from there. */
-      uint8_t *a3 = scratch + len;
-      for (int i = 0; i < len; i++)
-        a3[3 * i] = a3[3 * i + 1] = a3[3 * i + 2] = s[i];
-      blend_bytes(p, a3, pat, (size_t)len * 3);
-      return;
-    }
+  (void)scratch;
+  if (!d->alpha && s && len >= 16) {
+    /* The vector loop does whole runs of 16, the scalar one the rest. */
+    int done = nc == 1   ? blend_gray_vec(p, s, c[0], len)
+               : nc == 3 ? blend_rgb_vec(p, s, c, len)
+                         : 0;
+    p += (size_t)done * (size_t)nc;
+    s += done;
+    len -= done;
   }
   if (!d->alpha && !s) {
     uint32_t ia = 255 - sa;
