@@ -380,7 +380,9 @@ int ras_font_render(ras_font *f, uint32_t gid, double bold, const ras_matrix *m,
     o->points[i].x = (FT_Pos)lround((x - ix0) * 64);
     o->points[i].y = (FT_Pos)lround((iy1 - y) * 64);
   }
-  uint8_t *buf = calloc((size_t)w * (size_t)h, 1);
+  /* Coverage, then the per-row extents (2-byte aligned) in one block. */
+  size_t cov = ((size_t)w * (size_t)h + 1) & ~(size_t)1;
+  uint8_t *buf = calloc(cov + 4 * (size_t)h, 1);
   if (!buf) {
     rc = XR_E_NOMEM;
     goto done;
@@ -398,11 +400,23 @@ int ras_font_render(ras_font *f, uint32_t gid, double bold, const ras_matrix *m,
     rc = XR_E_FORMAT;
     goto done;
   }
+  uint16_t *span = (uint16_t *)(void *)(buf + cov);
+  for (int j = 0; j < h; j++) {
+    const uint8_t *row = buf + (size_t)j * (size_t)w;
+    int a = 0, b = w;
+    while (a < w && !row[a])
+      a++;
+    while (b > a && !row[b - 1])
+      b--;
+    span[2 * j] = (uint16_t)a;
+    span[2 * j + 1] = (uint16_t)b;
+  }
   mask->x = ix0;
   mask->y = iy0;
   mask->w = w;
   mask->h = h;
   mask->data = buf;
+  mask->span = span;
 done:
   pthread_mutex_unlock(&f->lock);
   return rc;

@@ -75,6 +75,10 @@ int ras_font_outline(ras_font *f, uint32_t gid, double embolden,
 typedef struct ras_glyph_mask {
   int x, y, w, h;
   uint8_t *data; /* w*h bytes, rows top to bottom; NULL when empty */
+  /* Inked extent of each row: columns [span[2j], span[2j+1]) of row j
+   * hold all its non-zero coverage (empty when equal). Lives in the same
+   * allocation as data (free data only). */
+  const uint16_t *span;
 } ras_glyph_mask;
 
 /* Maximum width or height of a rendered mask; larger glyphs go as paths. */

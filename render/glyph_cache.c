@@ -296,7 +296,8 @@ int ras_glyph_cache_draw(ras_glyph_cache *c, ras_font *font, uint32_t gid,
   e->hash = h;
   e->key = k;
   e->font = ras_font_keep(font);
-  e->bytes = sizeof *e + (size_t)e->mask.w * (size_t)e->mask.h;
+  e->bytes =
+      sizeof *e + (size_t)e->mask.w * (size_t)e->mask.h + 4 * (size_t)e->mask.h;
   atomic_init(&e->next, NULL);
   atomic_init(&e->used, 0);
   /* Drawn before publishing: the entry is still private to this thread. */

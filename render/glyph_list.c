@@ -178,8 +178,13 @@ static void emit(void *ud, const ras_glyph_mask *k, int ox, int oy) {
   int x = ox + k->x, top = oy + k->y;
   int ya = top > b->y0 ? top : b->y0;
   int yb = top + k->h < b->y1 ? top + k->h : b->y1;
-  for (int y = ya; y < yb; y++)
-    b->fn(b->ud, y, x, k->w, k->data + (size_t)(y - top) * (size_t)k->w, 0);
+  /* Only the inked part of each row: blank margins cost compositing. */
+  for (int y = ya; y < yb; y++) {
+    int j = y - top, s0 = k->span[2 * j], s1 = k->span[2 * j + 1];
+    if (s0 < s1)
+      b->fn(b->ud, y, x + s0, s1 - s0,
+            k->data + (size_t)j * (size_t)k->w + (size_t)s0, 0);
+  }
 }
 
 int ras_glyph_list_draw(const ras_glyph_list *l, uint32_t ref, int y0, int y1,

@@ -114,6 +114,16 @@ static void test_render(void **st) {
   for (int i = 0; i < k.w * k.h; i++)
     full += k.data[i] == 255;
   assert_true(full > 50); /* the stems are solid */
+  /* Row extents hold all the ink and start and end on inked pixels. */
+  for (int j = 0; j < k.h; j++) {
+    int s0 = k.span[2 * j], s1 = k.span[2 * j + 1];
+    assert_true(s0 <= s1 && s1 <= k.w);
+    for (int i = 0; i < k.w; i++)
+      if (i < s0 || i >= s1)
+        assert_int_equal(k.data[j * k.w + i], 0);
+    if (s0 < s1)
+      assert_true(k.data[j * k.w + s0] && k.data[j * k.w + s1 - 1]);
+  }
   long plain = mask_sum(&k);
   /* A half-pixel shift changes the pixels but not the ink. */
   ras_matrix m2 = m;
