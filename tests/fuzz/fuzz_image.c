@@ -1,15 +1,15 @@
 /* libFuzzer harness over the image decoding glue and colour management.
  *
- * The first input byte picks the target:
- *  - even: the rest is an image file (PNG, JPEG, TIFF, JPEG XR, sniffed);
- *    it is decoded under lowered limits, colour-converted through its
- *    embedded profile (lcms2), mip-mapped, and sampled through a few
- *    transforms and tile modes;
- *  - odd: the rest is an ICC profile; it is parsed and vetted, used for a
- *    few colours of every channel count and for a row of pixels, and also
- *    tried as an image's {ColorConvertedBitmap} source profile.
- * Seeds: corpus/image/src (JPEG, JPEG XR, ICC) and the PNG and TIFF parts
- * inside the corpus/image documents. */
+ * The input picks its target by content, so raw image and profile parts
+ * are seeds as they are (tests/fuzz/seeds/image/, taken from the
+ * corpus/image documents):
+ *  - bytes that start like PNG, JPEG, TIFF or JPEG XR are decoded under
+ *    lowered limits, colour-converted through their embedded profile
+ *    (lcms2), mip-mapped, and sampled through a few transforms and tile
+ *    modes;
+ *  - anything else is taken as an ICC profile: parsed and vetted, used for
+ *    a few colours of every channel count and for a row of pixels, and
+ *    tried as an image's {ColorConvertedBitmap} source profile. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,10 +37,6 @@ static void sample(const ras_image *img) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size < 1)
-    return 0;
-  int mode = data[0];
-  data++, size--;
   xr_limits lim;
   xr_limits_init(&lim);
   /* Small limits keep each run fast; the limit checks are what matter. */
@@ -50,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ras_cms *cms = NULL;
   if (ras_cms_new(&cms))
     return 0;
-  if (!(mode & 1)) {
+  if (ras_image_sniff(data, size) != RAS_IMG_UNKNOWN) {
     ras_image *img = NULL;
     xr_errinfo err;
     if (ras_image_decode(data, size, &lim, &img, &err) == 0) {

@@ -778,7 +778,7 @@ static void test_regressions(void **st) {
   xr_limits_init(&lim);
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     char path[1024];
-    snprintf(path, sizeof path, XR_SOURCE_DIR "/corpus/image/regress/%s",
+    snprintf(path, sizeof path, XR_SOURCE_DIR "/tests/regress/image/%s",
              files[i]);
     size_t n = 0;
     uint8_t *d = slurp(path, &n);
