@@ -160,7 +160,7 @@ static int decode_units(const char *str, size_t max, uint32_t **out,
   if (!str || !*str)
     return 0;
   size_t len = strlen(str);
-  if (len > max * 2 + 8)
+  if (len > max * 4 + 8) /* 4: the longest UTF-8 sequence */
     return XR_E_LIMIT;
   uint32_t *u = malloc((len * 2 + 1) * sizeof *u);
   if (!u)

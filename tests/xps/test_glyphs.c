@@ -413,6 +413,11 @@ static void test_limit_glyphs(void **st) {
   x.in.unicode = "abcdefghi";
   assert_int_equal(run(&x), XR_E_LIMIT);
   assert_non_null(strstr(x.err.msg, "GLYPHS_PER_RUN"));
+  /* Eight three-byte characters are eight glyphs, not 24. */
+  x.in.unicode = "\xe4\xb8\x80\xe4\xba\x8c\xe4\xb8\x89\xe5\x9b\x9b"
+                 "\xe4\xba\x94\xe5\x85\xad\xe4\xb8\x83\xe5\x85\xab";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal((int)x.l.run.n, 8);
   x.in.unicode = NULL;
   x.in.indices = "1;2;3;4;5;6;7;8;9";
   assert_int_equal(run(&x), XR_E_LIMIT);
