@@ -129,6 +129,17 @@ void ras_shader_span(const ras_shader *sh, int x, int y, int n, uint16_t *idx) {
   if (sh->kind == RAS_PAINT_LINEAR) {
     double t = (gx - sh->ox) * sh->dx + (gy - sh->oy) * sh->dy;
     double dt = sx * sh->dx + sy * sh->dy;
+    if (sh->spread == RAS_SPREAD_PAD && isfinite(t) && isfinite(dt)) {
+      /* The common case without the per-pixel switch and floor. */
+      const double top = RAS_RAMP - 1;
+      for (int i = 0; i < n; i++) {
+        double v = t + dt * i;
+        idx[i] = v <= 0   ? 0
+                 : v >= 1 ? (uint16_t)top
+                          : (uint16_t)(int)(v * top + 0.5);
+      }
+      return;
+    }
     for (int i = 0; i < n; i++)
       idx[i] = (uint16_t)ramp_index(sh, t + dt * i);
     return;
@@ -177,6 +188,28 @@ void ras_shade_fill_span(void *ud, int y, int x, int len, const uint8_t *cov,
   ras_shader_span(f->sh, x, y, len, idx);
   uint8_t *p = d->data + (size_t)(y - d->y0) * d->stride +
                (size_t)(x - d->x0) * (size_t)bpp;
+  if (nc == 3 && !d->alpha) {
+    /* Opaque RGB band, the common case, without per-pixel branches on the
+     * surface kind. */
+    for (int i = 0; i < len; i++, p += 3) {
+      const uint8_t *c = f->sh->ramp[idx[i]];
+      uint32_t s = cov ? cov[i] : (uint32_t)a;
+      s = s == 255 ? c[3] : ras_div255(s * c[3]);
+      if (mr)
+        s = ras_div255(s * mr[i]);
+      if (s == 255) {
+        p[0] = c[0];
+        p[1] = c[1];
+        p[2] = c[2];
+      } else if (s) {
+        uint32_t is = 255 - s;
+        p[0] = (uint8_t)ras_div255(p[0] * is + c[0] * s);
+        p[1] = (uint8_t)ras_div255(p[1] * is + c[1] * s);
+        p[2] = (uint8_t)ras_div255(p[2] * is + c[2] * s);
+      }
+    }
+    return;
+  }
   for (int i = 0; i < len; i++, p += bpp) {
     const uint8_t *c = f->sh->ramp[idx[i]];
     uint32_t s = ras_div255((uint32_t)(cov ? cov[i] : a) * c[3]);
