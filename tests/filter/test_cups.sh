@@ -226,6 +226,12 @@ if ! lpadmin -p xpsq -E -v "file://$T/out/xpsq.prn" -P "$T/etc/xpstest.ppd" \
 fi
 cupsenable xpsq 2>/dev/null
 cupsaccept xpsq 2>/dev/null
+# A second queue that takes CUPS raster (as a raster driver would).
+sed -e 's|image/pwg-raster image/pwg-raster|application/vnd.cups-raster application/vnd.cups-raster|' \
+  -e 's|xpsraster PWG test|xpsraster CUPS raster test|' \
+  "$T/etc/xpstest.ppd" >"$T/etc/xpscups.ppd"
+lpadmin -p xpsc -E -v "file://$T/out/xpsc.prn" -P "$T/etc/xpscups.ppd" \
+  -o printer-error-policy=abort-job || fail "lpadmin could not add xpsc"
 
 cat >"$T/get-job.test" <<'EOF'
 {
@@ -409,6 +415,28 @@ sleep 0.5
 pgrep -f "$T/lib/filter/xpstoraster" >/dev/null && fail "cancel: filter still running"
 grep -q "\[Job $JOB_ID\] .*PID [0-9]* (.*xpstoraster) exited with no errors" \
   "$T/log/error_log" || fail "cancel: filter did not exit cleanly (exit status 0)"
+
+# 9. The CUPS raster queue: same document, CUPS raster v2 out.
+: >"$T/out/xpsc.prn"
+out=$(lp -d xpsc -o document-format=application/vnd.ms-xpsdocument \
+  "$T/docs/levels.xps" 2>&1)
+JOB_ID=$(echo "$out" | sed -n 's/.*request id is xpsc-\([0-9]*\).*/\1/p')
+for _ in $(seq 600); do
+  JOB_STATE=$(ipptool -t -T 10 -d "job_id=$JOB_ID" \
+    "ipp://127.0.0.1:$PORT/printers/xpsc" -v "$T/get-job.test" 2>/dev/null |
+    sed -n 's/^ *job-state ([^)]*) = //p' | head -n 1)
+  case "$JOB_STATE" in completed | aborted | canceled | processing-stopped) break ;; esac
+  sleep 0.1
+done
+$CHECK "$T/out/xpsc.prn" >"$T/out/cupsraster.txt" 2>&1
+echo "== cupsraster: job $JOB_ID $JOB_STATE"
+sed 's/^/   /' "$T/out/cupsraster.txt"
+[ "$JOB_STATE" = completed ] || fail "cupsraster: job state '$JOB_STATE'"
+expect_pages cupsraster 5
+expect_page cupsraster 2 w=583 h=827 dpi=100x100 bpp=24 cs=19
+head -c 13 "$T/out/xpsc.prn" | grep -q PwgRaster && fail "cupsraster: got PWG raster"
+grep -q "\[Job $JOB_ID\] envp\[[0-9]*\]=\"FINAL_CONTENT_TYPE=application/vnd.cups-raster\"" \
+  "$T/log/error_log" || fail "cupsraster: FINAL_CONTENT_TYPE was not application/vnd.cups-raster"
 
 if [ $FAILS -ne 0 ]; then
   dump_logs
