@@ -49,7 +49,7 @@ def write(out, name, parts, compress=zipfile.ZIP_DEFLATED):
 
 
 def raw_zip(entries, dd=False, dd_sig=True, zip64=False, cd=True,
-            method=8):
+            method=8, dd_sizes=False):
     """A ZIP written by hand. entries: (name, data). dd: sizes in a data
     descriptor after the data (flag bit 3); zip64: ZIP64 extras and
     descriptors even though the sizes are small."""
@@ -71,8 +71,8 @@ def raw_zip(entries, dd=False, dd_sig=True, zip64=False, cd=True,
             hs = hc = 0xFFFFFFFF
         else:
             extra = b""
-            hs, hc = (0, 0) if dd else (len(data), len(comp))
-        hcrc = 0 if dd else crc
+            hs, hc = (0, 0) if dd and not dd_sizes else (len(data), len(comp))
+        hcrc = 0 if dd and not dd_sizes else crc
         out += struct.pack("<IHHHHHIIIHH", 0x04034b50, 45 if zip64 else 20,
                            flags, method, 0, 0x5021, hcrc, hc, hs, len(nb),
                            len(extra))
@@ -187,6 +187,9 @@ def main(out):
         f.write(raw_zip(base, dd=True, zip64=True))
     with open(os.path.join(out, "stored-dd.xps"), "wb") as f:
         f.write(raw_zip(base, dd=True, method=0))
+    # A descriptor, and the sizes in the local header all the same.
+    with open(os.path.join(out, "stored-dd-sizes.xps"), "wb") as f:
+        f.write(raw_zip(base, dd=True, method=0, dd_sizes=True))
     hostile(out, base)
     # Structure parts in UTF-16 with a byte order mark, as some producers
     # write them.

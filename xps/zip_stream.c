@@ -380,9 +380,14 @@ static int local_entry(xps_pkg *pkg, stream_impl *s, xr_errinfo *err) {
     rc = inflate_entry(pkg, s, &c, err);
   else if (c.known)
     rc = stored_entry(pkg, s, &c, err);
-  else if (c.csize && c.csize != 0xFFFFFFFFu)
-    rc = (c.known = 1, stored_entry(pkg, s, &c, err));
-  else
+  else if (c.csize && c.csize != 0xFFFFFFFFu) {
+    /* Stored with a descriptor, but the header has the size anyway. */
+    c.known = 1;
+    c.size = c.csize;
+    rc = xps_pkg_check_sizes(pkg, name, off, c.size, c.csize, err);
+    if (rc == 0)
+      rc = stored_entry(pkg, s, &c, err);
+  } else
     rc = stored_scan(pkg, s, &c, err);
   if (rc == 0 && (c.flags & ZIP_FLAG_DD))
     rc = read_descriptor(s, &c, err);

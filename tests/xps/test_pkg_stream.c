@@ -155,8 +155,9 @@ static void test_corpus_identical(void **state) {
 
 static void test_handmade(void **state) {
   (void)state;
-  const char *files[] = {"dd-sig.xps", "dd-nosig.xps", "zip64.xps",
-                         "zip64-dd.xps", "stored-dd.xps"};
+  const char *files[] = {"dd-sig.xps",    "dd-nosig.xps",
+                         "zip64.xps",     "zip64-dd.xps",
+                         "stored-dd.xps", "stored-dd-sizes.xps"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     char path[512];
     snprintf(path, sizeof path, "%s/pkg/%s", CORPUS, files[i]);
