@@ -27,6 +27,7 @@
 #include "notify/user.h"
 #include "notify/wire.h"
 
+#define SCRATCH_BYTES (2 * XR_MSG_FIELD_MAX)
 /* Bytes queued for one peer before it counts as stalled and is dropped. */
 #define PEER_OUTBUF_MAX (256u * 1024u)
 
@@ -44,6 +45,8 @@ struct conn {
 struct ntf_server {
   struct ntf_sink base; /* job events */
   xr_notifier *n;
+  xr_msg *scratch;   /* encoding job events without an allocation each */
+  char *scratch_buf; /* SCRATCH_BYTES */
   int fd;
   char *path;
   dev_t dev;
@@ -108,8 +111,9 @@ static int queue_frame(struct conn *c, const struct ntf_frame *f) {
   if (f->len)
     memcpy(c->out + c->out_len + NTF_WIRE_HEADER, f->payload, f->len);
   c->out_len += total;
-  flush(c);
-  return c->dead ? -1 : 0;
+  /* Sent by ntf_server_pollfds, once per notifier pass: one send() per
+   * peer per batch of events, not per event. */
+  return 0;
 }
 
 static int peer_gets_job(const xr_notifier *n, const struct conn *c) {
@@ -146,16 +150,12 @@ static const struct ntf_listener_ops conn_ops = {.notify = conn_notify,
 static void srv_event(struct ntf_sink *s, const xr_event *ev, int64_t now) {
   struct ntf_server *srv = (struct ntf_server *)s;
   xr_notifier *n = srv->n;
-  xr_msg *m;
-  char *buf;
+  xr_msg *m = srv->scratch;
   size_t len;
   (void)now;
   if (srv->nconns == 0)
     return;
-  m = calloc(1, sizeof *m);
-  buf = malloc(2 * XR_MSG_FIELD_MAX);
-  if (!m || !buf)
-    goto out;
+  memset(m, 0, sizeof *m);
   m->job = n->job_id;
   switch (ev->kind) {
   case XR_EVENT_PROGRESS:
@@ -180,12 +180,12 @@ static void srv_event(struct ntf_sink *s, const xr_event *ev, int64_t now) {
     snprintf(m->text, sizeof m->text, "%s", ev->text);
     break;
   default:
-    goto out;
+    return;
   }
-  if (xr_msg_encode(m, buf, 2 * XR_MSG_FIELD_MAX, &len) == XR_OK) {
+  if (xr_msg_encode(m, srv->scratch_buf, SCRATCH_BYTES, &len) == XR_OK) {
     struct ntf_frame f = {.type = NTF_FT_EVENT,
                           .ptype = XR_NOTIFY_TYPE_XPSRASTER,
-                          .payload = (const uint8_t *)buf,
+                          .payload = (const uint8_t *)srv->scratch_buf,
                           .len = len};
     /* Sinks run without ctl; dropping a peer touches channels. */
     ntf_lock(n);
@@ -194,9 +194,6 @@ static void srv_event(struct ntf_sink *s, const xr_event *ev, int64_t now) {
         queue_frame(srv->conns[i], &f);
     ntf_unlock(n);
   }
-out:
-  free(m);
-  free(buf);
 }
 
 static void srv_sink_drop(struct ntf_sink *s) {
@@ -350,6 +347,8 @@ int ntf_server_pollfds(struct ntf_server *srv, struct pollfd *pfd, int max) {
   pfd[k++] = (struct pollfd){.fd = srv->fd, .events = POLLIN};
   for (int i = 0; i < srv->nconns && k < max; i++) {
     struct conn *c = srv->conns[i];
+    if (c->out_len && !c->dead)
+      flush(c); /* what this pass queued; the rest waits for POLLOUT */
     pfd[k++] = (struct pollfd){
         .fd = c->fd, .events = (short)(POLLIN | (c->out_len ? POLLOUT : 0))};
   }
@@ -391,9 +390,11 @@ int ntf_server_new(xr_notifier *n, const char *path, struct ntf_server **out) {
   srv->base.ops = &srv_sink_ops;
   srv->n = n;
   srv->path = strdup(path);
-  if (!srv->path) {
+  srv->scratch = malloc(sizeof *srv->scratch);
+  srv->scratch_buf = malloc(SCRATCH_BYTES);
+  if (!srv->path || !srv->scratch || !srv->scratch_buf) {
     rc = XR_E_NOMEM;
-    goto fail_path;
+    goto fail_socket;
   }
   /* Replace a stale socket, never any other kind of file. */
   if (lstat(path, &st) == 0) {
@@ -419,8 +420,9 @@ fail_listen:
 fail_bind:
   close(srv->fd);
 fail_socket:
+  free(srv->scratch);
+  free(srv->scratch_buf);
   free(srv->path);
-fail_path:
   free(srv);
   return rc;
 }
@@ -439,6 +441,8 @@ void ntf_server_drop(struct ntf_server *srv) {
       st.st_ino == srv->ino)
     unlink(srv->path);
   close(srv->fd);
+  free(srv->scratch);
+  free(srv->scratch_buf);
   free(srv->path);
   free(srv);
 }
