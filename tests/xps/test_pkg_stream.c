@@ -191,6 +191,64 @@ static void test_stream_doc(void **state) {
   reap(fd, pid);
 }
 
+static void test_stdin_dash(void **state) {
+  (void)state;
+  /* "-" is standard input, read as a stream. */
+  pid_t pid;
+  int fd = pipe_from(CORPUS "/pkg/good.oxps", &pid);
+  int saved = dup(STDIN_FILENO);
+  assert_true(saved >= 0);
+  assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+  xps_pkg *pkg = NULL;
+  xps_doc *doc = NULL;
+  xr_errinfo err;
+  assert_int_equal(xps_pkg_open("-", &ctx, &pkg, &err), 0);
+  assert_true(xps_pkg_is_stream(pkg));
+  assert_int_equal(xps_doc_open(pkg, &ctx, &doc, &err), 0);
+  xps_page_ref ref;
+  assert_int_equal(xps_doc_next_page(doc, &ref, &err), 1);
+  assert_string_equal(ref.name, "/Documents/1/Pages/1.fpage");
+  assert_int_equal(xps_doc_next_page(doc, &ref, &err), 0);
+  assert_int_equal(xps_doc_page_count(doc), 1);
+  xps_doc_close(doc);
+  xps_pkg_close(pkg);
+  assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+  close(saved);
+  reap(fd, pid);
+}
+
+static void test_fifo_path(void **state) {
+  (void)state;
+  /* A named pipe given by path cannot seek: it is streamed too. */
+  char fifo[512];
+  snprintf(fifo, sizeof fifo, "%s/pkg-test-fifo-%d", XR_BINARY_DIR,
+           (int)getpid());
+  unlink(fifo);
+  assert_int_equal(mkfifo(fifo, 0600), 0);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int in = open(CORPUS "/pkg/multidoc.xps", O_RDONLY);
+    int out = open(fifo, O_WRONLY);
+    char buf[4096];
+    ssize_t n;
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+      if (write(out, buf, (size_t)n) != n)
+        break;
+    _exit(0);
+  }
+  xps_pkg *pkg = NULL;
+  xr_errinfo err;
+  assert_int_equal(xps_pkg_open(fifo, &ctx, &pkg, &err), 0);
+  assert_true(xps_pkg_is_stream(pkg));
+  assert_true(xps_pkg_has_part(pkg, "/Documents/2/Pages/3.fpage"));
+  assert_int_equal(xps_pkg_drain(pkg, &err), 0);
+  assert_int_equal(xps_pkg_part_count(pkg), 11);
+  xps_pkg_close(pkg);
+  waitpid(pid, NULL, 0);
+  unlink(fifo);
+}
+
 static void test_stream_not_zip(void **state) {
   (void)state;
   pid_t pid;
@@ -288,6 +346,8 @@ int main(void) {
       cmocka_unit_test_setup(test_corpus_identical, setup),
       cmocka_unit_test_setup(test_handmade, setup),
       cmocka_unit_test_setup(test_stream_doc, setup),
+      cmocka_unit_test_setup(test_stdin_dash, setup),
+      cmocka_unit_test_setup(test_fifo_path, setup),
       cmocka_unit_test_setup(test_stream_not_zip, setup),
       cmocka_unit_test_setup(test_stream_lone_page, setup),
       cmocka_unit_test_setup(test_has_part_soon, setup),
