@@ -296,8 +296,13 @@ int xps_glyphs_layout(const xps_ctx *ctx, xps_pkg *pkg, const xps_glyphs_in *in,
     else
       p.rtl = (int)b & 1;
   }
-  if (in->sideways)
-    p.sideways = !strcmp(in->sideways, "true");
+  if (in->sideways) { /* xs:boolean */
+    p.sideways = !strcmp(in->sideways, "true") || !strcmp(in->sideways, "1");
+    if (!p.sideways && strcmp(in->sideways, "false") &&
+        strcmp(in->sideways, "0"))
+      xps_warn(ctx, XR_E_SYNTAX, in->part, in->line,
+               "Glyphs: bad IsSideways \"%.20s\"", in->sideways);
+  }
   int bold = 0, italic = 0;
   if (in->sims) {
     if (!strcmp(in->sims, "BoldSimulation"))

@@ -284,6 +284,17 @@ static void test_sideways_and_sims(void **st) {
   ras_matrix_apply(&gm0, m.top_x, -m.top_y, &px, &py);
   assert_true(fabs(px - 100) < 1e-9 && fabs(py - 200) < 1e-9);
 
+  x.in.sideways = "1"; /* xs:boolean */
+  assert_int_equal(run(&x), 0);
+  assert_true(fabs(x.l.run.gm.b + 20) < 1e-12);
+  x.in.sideways = "false";
+  assert_int_equal(run(&x), 0);
+  assert_true(fabs(x.l.run.gm.a - 20) < 1e-12);
+  assert_int_equal(nwarn, 0);
+  x.in.sideways = "yes";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(nwarn, 1);
+  nwarn = 0;
   x.in.sideways = NULL;
   x.in.sims = "BoldSimulation";
   assert_int_equal(run(&x), 0);
