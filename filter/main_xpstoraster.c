@@ -49,6 +49,7 @@ typedef struct job {
   int npages;
   xr_print_layer job_eff; /* for pages beyond the known count */
   int out_pages;
+  int hw_copies; /* copies the printer makes (PPD without manual copies) */
   atomic_int cancelled;
 } job;
 
@@ -240,6 +241,7 @@ static int raster_setup(void *ud, const xr_page_info *info,
     snprintf(pg->media_name, sizeof pg->media_name, "%s", s->media_name);
   }
   pg->rotate = xr_print_rotation(s->orientation);
+  pg->copies = j->hw_copies;
   pg->duplex = s->duplex == XPS_DUPLEX_LONG_EDGE    ? XR_DUPLEX_LONG_EDGE
                : s->duplex == XPS_DUPLEX_SHORT_EDGE ? XR_DUPLEX_SHORT_EDGE
                                                     : XR_DUPLEX_NONE;
@@ -476,8 +478,10 @@ int main(int argc, char **argv) {
     /* Copies the printer makes itself must not be rendered twice. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    if (!ppd->manual_copies)
+    if (!ppd->manual_copies && (j.opts.set & XR_PS_COPIES)) {
       j.opts.set &= ~(unsigned)XR_PS_COPIES;
+      j.hw_copies = j.opts.copies;
+    }
     ppdClose(ppd);
 #pragma GCC diagnostic pop
     ppd = NULL;

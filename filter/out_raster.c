@@ -239,6 +239,8 @@ static int begin_page(void *ud, const xr_page_info *info) {
   w->hdr.ImagingBoundingBox[3] = w->hdr.PageSize[1];
   if (w->format == XR_RASTER_CUPS)
     w->hdr.Orientation = (cups_orient_t)(pg.rotate / 90);
+  if (pg.copies > 1)
+    w->hdr.NumCopies = (unsigned)pg.copies;
 
   w->line = malloc(out_bpl);
   if (!w->line)

@@ -30,6 +30,7 @@ typedef struct xr_raster_page {
   int rotate;                    /* 0, 90, 180, 270 degrees clockwise */
   int duplex;                    /* enum xr_raster_duplex */
   char media_name[64];           /* PWG self-describing name; "": derived */
+  int copies; /* NumCopies for a printer that makes copies; 0: 1 */
 } xr_raster_page;
 
 /* Called at the start of each page with the page zeroed. Returning < 0

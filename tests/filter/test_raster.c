@@ -226,7 +226,7 @@ static int setup_cb(void *ud, const xr_page_info *info, xr_raster_page *pg) {
 static void test_media_centre_and_crop(void **state) {
   (void)state;
   int fd = tmpfd();
-  setup_ud su = {{0.14, 0.10, 0, 0, ""}, -1, 0};
+  setup_ud su = {{0.14, 0.10, 0, 0, "", 0}, -1, 0};
   xr_raster_opts o = {setup_cb, &su, 0};
   xr_band_sink s;
   assert_int_equal(xr_raster_sink_open(fd, XR_RASTER_PWG, &o, &s), 0);
@@ -264,7 +264,7 @@ static void test_media_centre_and_crop(void **state) {
  * each to the corner a clockwise turn puts it in. */
 static void rotate_case(int cs, int rot) {
   int fd = tmpfd();
-  setup_ud su = {{0, 0, rot, 0, ""}, -1, 0};
+  setup_ud su = {{0, 0, rot, 0, "", 0}, -1, 0};
   xr_raster_opts o = {setup_cb, &su, 0};
   xr_band_sink s;
   assert_int_equal(xr_raster_sink_open(fd, XR_RASTER_PWG, &o, &s), 0);
@@ -359,7 +359,7 @@ static void test_rotation(void **state) {
 static void test_rotation_buffer_limit(void **state) {
   (void)state;
   int fd = tmpfd();
-  setup_ud su = {{0, 0, 90, 0, ""}, -1, 0};
+  setup_ud su = {{0, 0, 90, 0, "", 0}, -1, 0};
   xr_raster_opts o = {setup_cb, &su, 100};
   xr_band_sink s;
   assert_int_equal(xr_raster_sink_open(fd, XR_RASTER_PWG, &o, &s), 0);
@@ -418,13 +418,14 @@ static void test_setup_stops_cleanly(void **state) {
 static void test_duplex_and_name(void **state) {
   (void)state;
   int fd = tmpfd();
-  setup_ud su = {{8.5, 11, 0, XR_DUPLEX_SHORT_EDGE, ""}, -1, 0};
+  setup_ud su = {{8.5, 11, 0, XR_DUPLEX_SHORT_EDGE, "", 0}, -1, 0};
   xr_raster_opts o = {setup_cb, &su, 0};
   xr_band_sink s;
   assert_int_equal(xr_raster_sink_open(fd, XR_RASTER_PWG, &o, &s), 0);
   page_spec p = {20, 20, XR_CS_GRAY, 10.0, 20, 0};
   assert_int_equal(feed(&s, &p, 0), 0);
   su.pg.duplex = XR_DUPLEX_LONG_EDGE;
+  su.pg.copies = 7;
   snprintf(su.pg.media_name, sizeof su.pg.media_name, "iso_a4_210x297mm");
   assert_int_equal(feed(&s, &p, 1), 0);
   assert_int_equal(xr_raster_sink_close(&s), 0);
@@ -440,6 +441,8 @@ static void test_duplex_and_name(void **state) {
   assert_string_equal(rb.hdr[0].cupsPageSizeName, "na_letter_8.5x11in");
   assert_true(rb.hdr[1].Duplex);
   assert_false(rb.hdr[1].Tumble);
+  assert_true(rb.hdr[0].NumCopies <= 1);
+  assert_int_equal(rb.hdr[1].NumCopies, 7);
   assert_string_equal(rb.hdr[1].cupsPageSizeName, "iso_a4_210x297mm");
   readback_free(&rb);
   close(fd);

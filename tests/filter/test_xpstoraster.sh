@@ -129,6 +129,7 @@ run opts FINAL_CONTENT_TYPE=image/pwg-raster PPD="$T/test.ppd" -- 1 u t 3 \
   "$D/job_ticket.xps"
 [ $RC = 0 ] || fail "opts: exit $RC"
 pages_are opts 4
+page_has opts 1 copies=3
 page_has opts 1 dpi=60x60 bpp=8 cs=18 name=na_letter_8.5x11in duplex=0 w=510 h=660
 grep -q "^WARNING: .*printer-resolution=oops" "$T/opts.err" ||
   fail "no warning for printer-resolution=oops"
