@@ -43,29 +43,15 @@ static void fill_solid(ras_surf *d, uint8_t *p, int len, const uint8_t *c) {
  * p = round((p * (255 - a) + c * a) / 255) per byte. The vector loops work
  * on 16-bit lanes (the sum is at most 65153, rounded exactly as
  * ras_div255), so their bytes equal the scalar loop's. GCC vector
- * extensions give SSE2 code by default and an AVX2 clone chosen at load
- * time where the CPU has it (target_clones); other compilers and
- * XR_NO_SIMD builds use the scalar loops. Runs of 16 pixels with alpha all
- * 0 or all 255 skip the arithmetic, as glyph masks are mostly such runs. */
+ * extensions give SSE2 code, plus an AVX2 version picked at run time;
+ * other compilers and XR_NO_SIMD builds use the scalar loops. Runs of 16 pixels
+ * with alpha all 0 or all 255 skip the arithmetic, as glyph masks are mostly
+ * such runs. */
 #if defined(__GNUC__) && !defined(__clang__) && !defined(XR_NO_SIMD) &&        \
     defined(__x86_64__)
 #define VEC_BLEND 1
 typedef uint8_t v16u8 __attribute__((vector_size(16)));
 typedef uint16_t v16u16 __attribute__((vector_size(32)));
-#if !defined(__SANITIZE_ADDRESS__)
-#define CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CLONES
-#endif
-
-static inline v16u8 mix16(v16u8 vp, v16u8 va, v16u8 vc) {
-  v16u16 P = __builtin_convertvector(vp, v16u16);
-  v16u16 A = __builtin_convertvector(va, v16u16);
-  v16u16 C = __builtin_convertvector(vc, v16u16);
-  v16u16 x = P * (255 - A) + C * A + 128;
-  x = (x + (x >> 8)) >> 8;
-  return __builtin_convertvector(x, v16u8);
-}
 
 /* 0: all zero, 2: all 255, 1: mixed. */
 static inline int kind16(const uint8_t *a) {
@@ -76,77 +62,102 @@ static inline int kind16(const uint8_t *a) {
     return 0;
   return (lo & hi) == UINT64_MAX ? 2 : 1;
 }
+
+/* The loops, instantiated for baseline SSE2 and for AVX2 (chosen at run
+ * time with __builtin_cpu_supports; no ifunc, which sanitizer runtimes
+ * cannot run before they start). */
+#define BLEND_LOOPS(SUF, ATTR)                                                 \
+  ATTR static inline v16u8 mix16##SUF(v16u8 vp, v16u8 va, v16u8 vc) {          \
+    v16u16 P = __builtin_convertvector(vp, v16u16);                            \
+    v16u16 A = __builtin_convertvector(va, v16u16);                            \
+    v16u16 C = __builtin_convertvector(vc, v16u16);                            \
+    v16u16 x = P * (255 - A) + C * A + 128;                                    \
+    x = (x + (x >> 8)) >> 8;                                                   \
+    return __builtin_convertvector(x, v16u8);                                  \
+  }                                                                            \
+  ATTR static int gray_vec##SUF(uint8_t *p, const uint8_t *a, uint8_t c,       \
+                                int n) {                                       \
+    int i = 0;                                                                 \
+    v16u8 vc = {0};                                                            \
+    vc += c;                                                                   \
+    for (; i + 16 <= n; i += 16) {                                             \
+      int k = kind16(a + i);                                                   \
+      if (k == 0)                                                              \
+        continue;                                                              \
+      if (k == 2) {                                                            \
+        memset(p + i, c, 16);                                                  \
+        continue;                                                              \
+      }                                                                        \
+      v16u8 vp, va;                                                            \
+      memcpy(&vp, p + i, 16);                                                  \
+      memcpy(&va, a + i, 16);                                                  \
+      vp = mix16##SUF(vp, va, vc);                                             \
+      memcpy(p + i, &vp, 16);                                                  \
+    }                                                                          \
+    return i;                                                                  \
+  }                                                                            \
+  ATTR static int rgb_vec##SUF(uint8_t *p, const uint8_t *a,                   \
+                               const uint8_t *pat, int n) {                    \
+    const v16u8 m0 = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5};         \
+    const v16u8 m1 = {5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10};       \
+    const v16u8 m2 = {10, 11, 11, 11, 12, 12, 12, 13,                          \
+                      13, 13, 14, 14, 14, 15, 15, 15};                         \
+    v16u8 c0, c1, c2;                                                          \
+    memcpy(&c0, pat, 16);                                                      \
+    memcpy(&c1, pat + 16, 16);                                                 \
+    memcpy(&c2, pat + 32, 16);                                                 \
+    int i = 0;                                                                 \
+    for (; i + 16 <= n; i += 16) {                                             \
+      int k = kind16(a + i);                                                   \
+      if (k == 0)                                                              \
+        continue;                                                              \
+      uint8_t *q = p + 3 * i;                                                  \
+      if (k == 2) {                                                            \
+        memcpy(q, pat, 48);                                                    \
+        continue;                                                              \
+      }                                                                        \
+      v16u8 va, v0, v1, v2;                                                    \
+      memcpy(&va, a + i, 16);                                                  \
+      memcpy(&v0, q, 16);                                                      \
+      memcpy(&v1, q + 16, 16);                                                 \
+      memcpy(&v2, q + 32, 16);                                                 \
+      v0 = mix16##SUF(v0, __builtin_shuffle(va, m0), c0);                      \
+      v1 = mix16##SUF(v1, __builtin_shuffle(va, m1), c1);                      \
+      v2 = mix16##SUF(v2, __builtin_shuffle(va, m2), c2);                      \
+      memcpy(q, &v0, 16);                                                      \
+      memcpy(q + 16, &v1, 16);                                                 \
+      memcpy(q + 32, &v2, 16);                                                 \
+    }                                                                          \
+    return i;                                                                  \
+  }
+
+BLEND_LOOPS(_sse2, )
+BLEND_LOOPS(_avx2, __attribute__((target("avx2"))))
 #endif
 
-#ifdef VEC_BLEND
-CLONES
-#endif
+/* Blends whole runs of 16 pixels; returns how many pixels it did. */
 static int blend_gray_vec(uint8_t *p, const uint8_t *a, uint8_t c, int n) {
-  int i = 0;
 #ifdef VEC_BLEND
-  v16u8 vc = {0};
-  vc += c;
-  for (; i + 16 <= n; i += 16) {
-    int k = kind16(a + i);
-    if (k == 0)
-      continue;
-    if (k == 2) {
-      memset(p + i, c, 16);
-      continue;
-    }
-    v16u8 vp, va;
-    memcpy(&vp, p + i, 16);
-    memcpy(&va, a + i, 16);
-    vp = mix16(vp, va, vc);
-    memcpy(p + i, &vp, 16);
-  }
+  return __builtin_cpu_supports("avx2") ? gray_vec_avx2(p, a, c, n)
+                                        : gray_vec_sse2(p, a, c, n);
+#else
+  (void)p, (void)a, (void)c, (void)n;
+  return 0;
 #endif
-  return i;
 }
 
-#ifdef VEC_BLEND
-CLONES
-#endif
 static int blend_rgb_vec(uint8_t *p, const uint8_t *a, const uint8_t *c,
                          int n) {
-  int i = 0;
 #ifdef VEC_BLEND
-  /* Colour pattern and alpha expansion (a0 a0 a0 a1 a1 a1 ...) for the
-   * three 16-byte thirds of 16 RGB pixels. */
-  static const v16u8 m0 = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5};
-  static const v16u8 m1 = {5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10};
-  static const v16u8 m2 = {10, 11, 11, 11, 12, 12, 12, 13,
-                           13, 13, 14, 14, 14, 15, 15, 15};
   uint8_t pat[48];
   for (int k = 0; k < 48; k++)
     pat[k] = c[k % 3];
-  v16u8 c0, c1, c2;
-  memcpy(&c0, pat, 16);
-  memcpy(&c1, pat + 16, 16);
-  memcpy(&c2, pat + 32, 16);
-  for (; i + 16 <= n; i += 16) {
-    int k = kind16(a + i);
-    if (k == 0)
-      continue;
-    uint8_t *q = p + 3 * i;
-    if (k == 2) {
-      memcpy(q, pat, 48);
-      continue;
-    }
-    v16u8 va, v0, v1, v2;
-    memcpy(&va, a + i, 16);
-    memcpy(&v0, q, 16);
-    memcpy(&v1, q + 16, 16);
-    memcpy(&v2, q + 32, 16);
-    v0 = mix16(v0, __builtin_shuffle(va, m0), c0);
-    v1 = mix16(v1, __builtin_shuffle(va, m1), c1);
-    v2 = mix16(v2, __builtin_shuffle(va, m2), c2);
-    memcpy(q, &v0, 16);
-    memcpy(q + 16, &v1, 16);
-    memcpy(q + 32, &v2, 16);
-  }
+  return __builtin_cpu_supports("avx2") ? rgb_vec_avx2(p, a, pat, n)
+                                        : rgb_vec_sse2(p, a, pat, n);
+#else
+  (void)p, (void)a, (void)c, (void)n;
+  return 0;
 #endif
-  return i;
 }
 
 /* Blends colour c with per-pixel source alpha s[] (NULL: constant sa).
