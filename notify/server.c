@@ -45,6 +45,7 @@ struct conn {
 struct ntf_server {
   struct ntf_sink base; /* job events */
   xr_notifier *n;
+  gid_t admin_gid;   /* lpadmin, resolved once */
   xr_msg *scratch;   /* encoding job events without an allocation each */
   char *scratch_buf; /* SCRATCH_BYTES */
   int fd;
@@ -237,6 +238,30 @@ static void send_hello(struct ntf_server *srv, struct conn *c) {
   free(buf);
 }
 
+/* Whether the peer is an administrator: root, or its process is in the
+ * lpadmin group right now (primary or supplementary, as the kernel reports
+ * them). Without SO_PEERGROUPS (kernels before 4.13), the user database
+ * decides instead. */
+static int peer_is_admin(struct ntf_server *srv, int fd,
+                         const struct ucred *cred) {
+  gid_t groups[256];
+  socklen_t len = sizeof groups;
+  if (cred->uid == 0)
+    return 1;
+  if (srv->admin_gid == NTF_NO_GID)
+    return 0;
+  if (cred->gid == srv->admin_gid)
+    return 1;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0) {
+    for (size_t i = 0; i < len / sizeof groups[0]; i++)
+      if (groups[i] == srv->admin_gid)
+        return 1;
+    return 0;
+  }
+  /* ERANGE (more than 256 groups) or no support: ask the database. */
+  return ntf_user_is_admin(cred->uid);
+}
+
 static void accept_peers(struct ntf_server *srv) {
   xr_notifier *n = srv->n;
   for (int round = 0; round < NTF_SERVER_MAX_PEERS; round++) {
@@ -250,7 +275,7 @@ static void accept_peers(struct ntf_server *srv) {
       refuse(fd, XR_E_DENIED);
       continue;
     }
-    admin = ntf_user_is_admin(cred.uid);
+    admin = peer_is_admin(srv, fd, &cred);
     if (!(cred.uid == 0 || admin ||
           (n->job_uid != NTF_NO_UID && cred.uid == n->job_uid))) {
       refuse(fd, XR_E_DENIED); /* it could receive nothing */
@@ -389,6 +414,7 @@ int ntf_server_new(xr_notifier *n, const char *path, struct ntf_server **out) {
     return XR_E_NOMEM;
   srv->base.ops = &srv_sink_ops;
   srv->n = n;
+  srv->admin_gid = ntf_group_gid(NTF_ADMIN_GROUP);
   srv->path = strdup(path);
   srv->scratch = malloc(sizeof *srv->scratch);
   srv->scratch_buf = malloc(SCRATCH_BYTES);

@@ -62,3 +62,22 @@ int ntf_user_is_admin(uid_t uid) {
     cap *= 2;
   }
 }
+
+gid_t ntf_group_gid(const char *name) {
+  struct group gr, *res = NULL;
+  size_t cap = NSS_BUF_MIN;
+  gid_t gid = NTF_NO_GID;
+  for (;;) {
+    char *buf = malloc(cap);
+    int rc;
+    if (!buf)
+      return NTF_NO_GID;
+    rc = getgrnam_r(name, &gr, buf, cap, &res);
+    if (rc == 0 && res)
+      gid = res->gr_gid;
+    free(buf);
+    if (rc != ERANGE || cap >= NSS_BUF_MAX)
+      return gid;
+    cap *= 2;
+  }
+}

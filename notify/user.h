@@ -9,7 +9,11 @@
 
 /* The uid of a user name, or NTF_NO_UID when unknown. */
 uid_t ntf_user_uid(const char *name);
-/* Root, or a member (primary or supplementary) of lpadmin. */
+/* Root, or a member (primary or supplementary) of lpadmin, by the user
+ * database. */
 int ntf_user_is_admin(uid_t uid);
+/* The gid of a group name, or NTF_NO_GID. */
+gid_t ntf_group_gid(const char *name);
+#define NTF_NO_GID ((gid_t)-1)
 
 #endif

@@ -1,7 +1,8 @@
 /* Routing by credentials, with real uids: a listener that runs as another
  * user (fork, then setuid to nobody) does not receive per_user events of
  * someone else's job, and receives them for a job of its own user, while
- * all_users events stay with administrators. Needs root; skipped if not. */
+ * all_users events go to administrators (a process in lpadmin) only.
+ * Needs root; skipped if not. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,9 +45,14 @@ static int skip_unless_root(void) {
   return 0;
 }
 
-static void become_nobody(void) {
-  if (setgroups(0, NULL) != 0 || setgid(nobody.pw_gid) != 0 ||
-      setuid(nobody.pw_uid) != 0)
+/* admin: keep lpadmin as a supplementary group. */
+static void become_nobody(int admin) {
+  struct group *g = admin ? getgrnam("lpadmin") : NULL;
+  gid_t lp = g ? g->gr_gid : 0;
+  if (admin && !g)
+    _exit(93);
+  if (setgroups(admin ? 1 : 0, admin ? &lp : NULL) != 0 ||
+      setgid(nobody.pw_gid) != 0 || setuid(nobody.pw_uid) != 0)
     _exit(90);
 }
 
@@ -54,12 +60,12 @@ static void become_nobody(void) {
  * NOTIFY frames for up to 1.5 s. Exit code: 0 refused, 10 + the number of
  * per_user notifications + 20 * all_users ones when accepted, 9x on
  * errors. */
-static void child(int ready_fd) {
+static void child(int ready_fd, int admin) {
   xr_notify_client *c;
   xr_notify_frame f;
   int rc, per = 0, all = 0;
   char b;
-  become_nobody();
+  become_nobody(admin);
   rc = xr_notify_client_connect(sock_path, 5000, &c, NULL);
   b = rc == XR_OK ? 'A' : rc == XR_E_DENIED ? 'D' : 'E';
   if (write(ready_fd, &b, 1) != 1)
@@ -83,7 +89,7 @@ static void child(int ready_fd) {
 }
 
 /* Runs one scenario; returns the child's exit code and what it said. */
-static int run(const char *job_user, char *said, int *root_notes) {
+static int run(const char *job_user, int admin, char *said, int *root_notes) {
   xr_notifier *n;
   xr_job_info job = {.job_id = 77, .user = job_user};
   xr_channel_opts o;
@@ -106,7 +112,7 @@ static int run(const char *job_user, char *said, int *root_notes) {
   assert_true(pid >= 0);
   if (pid == 0) {
     close(fds[0]);
-    child(fds[1]);
+    child(fds[1], admin);
   }
   close(fds[1]);
   assert_int_equal(read(fds[0], said, 1), 1);
@@ -138,7 +144,7 @@ static void test_other_user_gets_nothing(void **state) {
     return;
   }
   /* root's job: nobody is neither the job's user nor an administrator. */
-  code = run("root", &said, &root_notes);
+  code = run("root", 0, &said, &root_notes);
   assert_int_equal(said, 'D');
   assert_int_equal(code, 0);
   assert_int_equal(root_notes, 2); /* root gets per_user and all_users */
@@ -153,7 +159,7 @@ static void test_job_user_gets_per_user_only(void **state) {
     return;
   }
   /* nobody's job, rendered by a root process: the job's user counts. */
-  code = run(nobody.pw_name, &said, &root_notes);
+  code = run(nobody.pw_name, 0, &said, &root_notes);
   assert_int_equal(said, 'A');
   /* one per_user notification, no all_users one; job events: none were
    * posted */
@@ -161,10 +167,32 @@ static void test_job_user_gets_per_user_only(void **state) {
   assert_int_equal(root_notes, 2);
 }
 
+static void test_admin_gets_all_users_only(void **state) {
+  char said = 0;
+  int root_notes, code;
+  (void)state;
+  if (skip_unless_root()) {
+    skip();
+    return;
+  }
+  if (!getgrnam("lpadmin")) {
+    print_message("skipped: no group lpadmin on this system\n");
+    skip();
+    return;
+  }
+  /* root's job; nobody runs with lpadmin among its groups: an
+   * administrator, so accepted, but root's per_user events stay private. */
+  code = run("root", 1, &said, &root_notes);
+  assert_int_equal(said, 'A');
+  assert_int_equal(code, 10 + 0 + 20 * 1);
+  assert_int_equal(root_notes, 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_other_user_gets_nothing),
       cmocka_unit_test(test_job_user_gets_per_user_only),
+      cmocka_unit_test(test_admin_gets_all_users_only),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }
