@@ -234,6 +234,78 @@ static void test_run_path(void **st) {
   ras_font_drop(f);
 }
 
+/* DejaVu Sans with its cmap encoding records rewritten: each (pid, eid)
+ * pair found as from[i] becomes to[i], and optionally takes the offset of
+ * the record named by take_off (to point it at another subtable). */
+static ras_font *patched(const uint16_t from[][2], const uint16_t to[][2],
+                         int n, const uint16_t *take_off_of, int rec_index) {
+  size_t len;
+  unsigned char *d = fx_read(DEJAVU_SANS, &len);
+  uint32_t lc;
+  unsigned char *c = (unsigned char *)fx_table(d, len, "cmap", &lc);
+  assert_non_null(c);
+  unsigned k = (unsigned)(c[2] << 8 | c[3]);
+  uint32_t off = 0;
+  for (unsigned j = 0; take_off_of && j < k; j++) {
+    unsigned char *r = c + 4 + 8 * j;
+    if ((r[0] << 8 | r[1]) == take_off_of[0] &&
+        (r[2] << 8 | r[3]) == take_off_of[1])
+      off = fx_be32(r + 4);
+  }
+  for (unsigned j = 0; j < k; j++) {
+    unsigned char *r = c + 4 + 8 * j;
+    for (int i = 0; i < n; i++)
+      if ((r[0] << 8 | r[1]) == from[i][0] &&
+          (r[2] << 8 | r[3]) == from[i][1]) {
+        r[0] = (unsigned char)(to[i][0] >> 8);
+        r[1] = (unsigned char)to[i][0];
+        r[2] = (unsigned char)(to[i][1] >> 8);
+        r[3] = (unsigned char)to[i][1];
+        if (take_off_of && i == rec_index)
+          fx_put32(r + 4, off);
+        break;
+      }
+  }
+  ras_font *f = NULL;
+  assert_int_equal(ras_font_new(d, len, 0, "patched", &f, NULL), 0);
+  return f;
+}
+
+static void test_cmap_order(void **st) {
+  (void)st;
+  ras_font *ref = sans();
+  uint32_t e_acute = ras_font_lookup(ref, 0xE9), A = ras_font_lookup(ref, 'A');
+  uint32_t E_grave = ras_font_lookup(ref, 0xC8); /* Mac Roman 0xE9 */
+  assert_true(e_acute && E_grave && e_acute != E_grave);
+
+  /* (3,1) pointed at the Mac Roman subtable: (3,10) is consulted first,
+   * so U+00E9 still maps right. */
+  const uint16_t f1[][2] = {{3, 1}}, t1[][2] = {{3, 1}}, mac[2] = {1, 0};
+  ras_font *f = patched(f1, t1, 1, mac, 0);
+  assert_int_equal(ras_font_lookup(f, 0xE9), e_acute);
+  ras_font_drop(f);
+  /* Without (3,10), that (3,1) table now decides: 0xE9 is E grave. */
+  const uint16_t f2[][2] = {{3, 1}, {3, 10}}, t2[][2] = {{3, 1}, {2, 2}};
+  f = patched(f2, t2, 2, mac, 0);
+  assert_int_equal(ras_font_lookup(f, 0xE9), E_grave);
+  ras_font_drop(f);
+  /* Only (3,0) and (1,0): the symbol cmap (here with Unicode codes) comes
+   * before Mac Roman. */
+  const uint16_t t3[][2] = {{3, 0}, {2, 2}};
+  f = patched(f2, t3, 2, NULL, 0);
+  assert_int_equal(ras_font_lookup(f, 0xE9), e_acute);
+  assert_int_equal(ras_font_lookup(f, 'A'), A);
+  ras_font_drop(f);
+  /* Only (1,0): ASCII maps, nothing at or above 0x80 does. */
+  const uint16_t t4[][2] = {{2, 1}, {2, 2}};
+  f = patched(f2, t4, 2, NULL, 0);
+  assert_int_equal(ras_font_lookup(f, 'A'), A);
+  assert_int_equal(ras_font_lookup(f, 0xE9), 0);
+  assert_int_equal(ras_font_lookup(f, 0x5D0), 0);
+  ras_font_drop(f);
+  ras_font_drop(ref);
+}
+
 /* CFF OpenType (fonts-urw-base35, in .ci/deps): cubic outlines. */
 #define NIMBUS "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf"
 
@@ -365,6 +437,7 @@ int main(void) {
       cmocka_unit_test(test_reject),        cmocka_unit_test(test_collection),
       cmocka_unit_test(test_run_path),      cmocka_unit_test(test_threads),
       cmocka_unit_test(test_cff),           cmocka_unit_test(test_vmtx),
+      cmocka_unit_test(test_cmap_order),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
