@@ -492,9 +492,65 @@ static void test_discard_load(void **state) {
   xps_pkg_close(pkg);
 }
 
+/* The shape Windows drivers write: private namespaces, Property elements
+ * beside ScoredProperties, option names from a private namespace with the
+ * values in psk properties, nested sub-features, xsi:type on values. */
+static void test_windows_like_ticket(void **state) {
+  (void)state;
+  const char *xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<psf:PrintTicket xmlns:psf=\"" PSF_NS "\" xmlns:psk=\"" PSK_NS "\" "
+      "xmlns:xsi=\"" XSI_NS "\" "
+      "xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" "
+      "xmlns:ns0000=\"http://schemas.microsoft.com/windows/printing/"
+      "oemdriverpt/Contoso\" version=\"1\">\n"
+      "<psf:Feature name=\"psk:JobInputBin\"><psf:Option "
+      "name=\"psk:AutoSelect\"/></psf:Feature>\n"
+      "<psf:Feature name=\"psk:PageMediaSize\">\n"
+      "  <psf:Option name=\"psk:ISOA5\">\n"
+      "    <psf:Property name=\"psk:DisplayName\"><psf:Value "
+      "xsi:type=\"xsd:string\">A5</psf:Value></psf:Property>\n"
+      "    <psf:ScoredProperty name=\"psk:MediaSizeWidth\"><psf:Value "
+      "xsi:type=\"xsd:integer\">148000</psf:Value></psf:ScoredProperty>\n"
+      "    <psf:ScoredProperty name=\"psk:MediaSizeHeight\"><psf:Value "
+      "xsi:type=\"xsd:integer\">210000</psf:Value></psf:ScoredProperty>\n"
+      "  </psf:Option>\n</psf:Feature>\n"
+      "<psf:Feature name=\"psk:PageResolution\">\n"
+      "  <psf:Option name=\"ns0000:_600x600\">\n"
+      "    <psf:ScoredProperty name=\"psk:ResolutionX\"><psf:Value "
+      "xsi:type=\"xsd:integer\">600</psf:Value></psf:ScoredProperty>\n"
+      "    <psf:ScoredProperty name=\"psk:ResolutionY\"><psf:Value "
+      "xsi:type=\"xsd:integer\">600</psf:Value></psf:ScoredProperty>\n"
+      "  </psf:Option>\n</psf:Feature>\n"
+      "<psf:Feature name=\"psk:DocumentNUp\">\n"
+      "  <psf:Feature name=\"psk:PresentationDirection\"><psf:Option "
+      "name=\"psk:RightBottom\"/></psf:Feature>\n"
+      "  <psf:Option><psf:ScoredProperty name=\"psk:PagesPerSheet\">"
+      "<psf:Value xsi:type=\"xsd:integer\">1</psf:Value>"
+      "</psf:ScoredProperty></psf:Option>\n</psf:Feature>\n"
+      "<psf:Feature name=\"ns0000:Watermark\"><psf:Option "
+      "name=\"ns0000:None\"/></psf:Feature>\n"
+      "<psf:ParameterInit name=\"psk:JobCopiesAllDocuments\"><psf:Value "
+      "xsi:type=\"xsd:integer\">4</psf:Value></psf:ParameterInit>\n"
+      "</psf:PrintTicket>\n";
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_ticket t;
+  xr_errinfo err;
+  assert_int_equal(parse(xml, &ctx, &t, &err), 0);
+  assert_int_equal(ws.n, 0);
+  assert_int_equal(t.set, XPS_TK_MEDIA | XPS_TK_RESOLUTION | XPS_TK_JOB_COPIES);
+  assert_float_equal(t.media_w_in, 148000 / 25400.0, 1e-9);
+  assert_string_equal(t.media_name, "ISOA5");
+  assert_int_equal(t.res_x, 600);
+  assert_int_equal(t.job_copies, 4);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_ticket),
+      cmocka_unit_test(test_windows_like_ticket),
       cmocka_unit_test(test_prefixes_are_resolved),
       cmocka_unit_test(test_custom_media_by_parameter),
       cmocka_unit_test(test_bad_values_warn),
