@@ -42,6 +42,10 @@
 
 #include "xpsraster/error.h"
 
+/* XR_NOTIFY_TEXT_MAX is chosen so that a slot is exactly 1 KiB (16 cache
+ * lines): a longer text would add a 17th line to every slot. */
+_Static_assert(sizeof(struct ntf_slot) == 1024, "a slot is 1 KiB");
+
 int ntf_queue_new(unsigned slots, struct ntf_queue **out) {
   struct ntf_queue *q;
   *out = NULL;
