@@ -27,12 +27,10 @@ static uint32_t mix(const uint8_t *p, size_t n) {
 }
 
 static void draw(const ras_path *p, int fill_rule, uint32_t h) {
-  static const ras_matrix ms[] = {{1, 0, 0, 1, 0, 0},
-                                  {0.5, 0, 0, 0.5, 10, 10},
-                                  {0.7, 0.7, -0.7, 0.7, 48, 0},
-                                  {40, 0, 0, 0.02, -100, 3},
-                                  {1e-6, 0, 0, 1e-6, 5, 5},
-                                  {1e6, 0, 0, 1e6, -1e6, -1e6}};
+  static const ras_matrix ms[] = {
+      {1, 0, 0, 1, 0, 0},           {0.5, 0, 0, 0.5, 10, 10},
+      {0.7, 0.7, -0.7, 0.7, 48, 0}, {40, 0, 0, 0.02, -100, 3},
+      {1e-6, 0, 0, 1e-6, 5, 5},     {1e6, 0, 0, 1e6, -1e6, -1e6}};
   static const double dashes[] = {1, 0.5, 0, 2, 1e-9, 3};
   xr_limits lim;
   xr_limits_init(&lim);

@@ -8,7 +8,7 @@ count so CI can run each harness over its whole seed set in seconds.
   seeds/page                       every FixedPage in the corpus
   seeds/pathdata                   every Data= and Figures= value
   seeds/font                       0x00 + each font, 0x01 + Glyphs fields
-  seeds/image                      0x00 + each image, 0x01 + each profile
+  seeds/image                      each image and ICC profile, as is
   seeds/ticket                     each PrintTicket and DiscardControl part
   seeds/notify_wire                REPLY frames with valid payloads
   page_env/                        the union of the corpus resources, plus
@@ -137,9 +137,9 @@ def main():
                     font.add(rel(p) + "-odttf", b"\0" + bytes(clear))
             if low.endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff",
                              ".wdp", ".jxr")) and len(data) <= MAX_PART:
-                image.add(rel(p) + "-" + os.path.basename(name), b"\0" + data)
+                image.add(rel(p) + "-" + os.path.basename(name), data)
             if low.endswith(".icc"):
-                image.add(rel(p) + "-" + os.path.basename(name), b"\1" + data)
+                image.add(rel(p) + "-" + os.path.basename(name), data)
             if b"PrintTicket" in data[:512] or b"DiscardControl" in data[:512]:
                 ticket.add(rel(p) + "-" + os.path.basename(name), data)
             if low.startswith("resources/") and len(data) <= MAX_PART and \
@@ -151,9 +151,9 @@ def main():
     for f in sorted(os.listdir(src)):
         data = open(os.path.join(src, f), "rb").read()
         if f.endswith(".icc"):
-            image.add("src-" + f, b"\1" + data)
+            image.add("src-" + f, data)
         elif not f.endswith(".c") and len(data) <= MAX_PART:
-            image.add("src-" + f, b"\0" + data)
+            image.add("src-" + f, data)
 
     # Hand-written path data: every command, relative forms, arcs, odd
     # separators and the limits of the number grammar.

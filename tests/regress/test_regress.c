@@ -149,8 +149,8 @@ static void dirs_match_harnesses(void **state) {
     for (size_t i = 0; i < NHARNESSES; i++)
       known |= !strcmp(harnesses[i].name, de->d_name);
     if (!known)
-      fail_msg("tests/regress/%s: no harness tests/fuzz/fuzz_%s.c",
-               de->d_name, de->d_name);
+      fail_msg("tests/regress/%s: no harness tests/fuzz/fuzz_%s.c", de->d_name,
+               de->d_name);
   }
   closedir(d);
 }
@@ -159,7 +159,8 @@ int main(void) {
   struct CMUnitTest tests[NHARNESSES + 1];
   tests[0] = (struct CMUnitTest)cmocka_unit_test(dirs_match_harnesses);
   for (size_t i = 0; i < NHARNESSES; i++) {
-    struct CMUnitTest t = cmocka_unit_test_prestate(replay, (void *)&harnesses[i]);
+    struct CMUnitTest t =
+        cmocka_unit_test_prestate(replay, (void *)&harnesses[i]);
     t.name = harnesses[i].name;
     tests[i + 1] = t;
   }
