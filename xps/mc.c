@@ -68,6 +68,11 @@ static void on_xml_error(void *ud, xmlErrorPtr e) {
   if (!e || r->xmsg[0])
     return; /* keep the first: later ones are consequences */
   snprintf(r->xmsg, sizeof r->xmsg, "%s", e->message ? e->message : "error");
+  /* libxml2's words for a value over its 10 MB cap say nothing useful. */
+  if (strstr(r->xmsg, "Huge input lookup"))
+    snprintf(r->xmsg, sizeof r->xmsg,
+             "an attribute value or text is longer than the XML parser "
+             "accepts (10 MB)");
   size_t n = strlen(r->xmsg);
   while (n && (r->xmsg[n - 1] == '\n' || r->xmsg[n - 1] == ' '))
     r->xmsg[--n] = '\0';

@@ -127,8 +127,12 @@ static int run(xps_run *r, xps_src *s) {
     return rc;
   if (r->fns->begin_page &&
       (rc = r->fns->begin_page(r->dev, r->page_w, r->page_h)))
-    return xr_errinfo_set(r->err, rc, r->part, ev->line, -1,
-                          "device begin_page failed: %s", xr_strerror(rc));
+    return xr_errinfo_set(
+        r->err, rc, r->part, ev->line, -1,
+        rc == XR_E_LIMIT ? "page of %.6g x %.6g inches is too large to render "
+                           "at this resolution (PAGE_DIM, PAGE_PIXELS)"
+                         : "cannot start a page of %.6g x %.6g inches",
+        r->page_w / 96, r->page_h / 96);
   if ((rc = page_props(r, s)) || (rc = xps_walk(r, s)))
     return rc;
   /* Anything after </FixedPage> is for the XML parser to refuse. */
