@@ -155,6 +155,13 @@ void ras_font_drop(ras_font *f) {
   free(f);
 }
 
+int ras_font_has_cmap(const ras_font *f) {
+  for (int i = 0; i < CM_COUNT; i++)
+    if (f->cmaps[i])
+      return 1;
+  return 0;
+}
+
 int ras_font_face_count(const ras_font *f) {
   return f->nfaces;
 }

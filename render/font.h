@@ -42,6 +42,10 @@ void ras_font_drop(ras_font *f);
 int ras_font_face_count(const ras_font *f);
 int ras_font_glyph_count(const ras_font *f);
 
+/* 1 when the font has one of the cmaps below: without one, text given
+ * only as characters can draw nothing but .notdef. */
+int ras_font_has_cmap(const ras_font *f);
+
 /* Glyph index for a Unicode code point through the cmaps in the XPS order:
  * (3,10), (3,1), (3,0) (also tried at U+F000 + c for c < 0x100, the symbol
  * convention), then (1,0) for c < 0x80. Returns 0 (.notdef) when none maps

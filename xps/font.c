@@ -232,6 +232,13 @@ static ras_font *load_part(xps_pkg *pkg, const char *part, int index,
              e.msg[0] ? e.msg : xr_strerror(rc), from, line);
     return NULL;
   }
+  /* Usable through Indices, but characters cannot be mapped: say so once
+   * per part (FreeType drops a cmap that points outside the font). */
+  if (!ras_font_has_cmap(f))
+    xps_warn(ctx, XR_E_FORMAT, part, -1,
+             "font has no usable cmap (used by %s line %ld): characters "
+             "without glyph indices draw as .notdef",
+             from, line);
   return f;
 }
 

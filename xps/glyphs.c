@@ -206,6 +206,20 @@ static void warn_once(const xps_ctx *ctx, xps_glyph_layout *l,
            "Glyphs: %s; drawing what can be drawn", what);
 }
 
+/* The cmap's glyph for c; a character the font lacks draws .notdef and
+ * is reported once per element (control characters excepted). */
+static uint32_t map_char(const xps_ctx *ctx, xps_glyph_layout *l,
+                         const xps_glyphs_in *in, uint32_t c) {
+  uint32_t g = ras_font_lookup(l->run.font, c);
+  if (!g && c >= 0x20 && !l->warned_char) {
+    l->warned_char = 1;
+    xps_warn(ctx, XR_E_SYNTAX, in->part, in->line,
+             "Glyphs: U+%04X is not in the font%s; drawn as .notdef",
+             (unsigned)c, l->used_fallback ? " (the fallback)" : "");
+  }
+  return g;
+}
+
 /* Font part name and face index from FontUri. */
 static int font_name(const xps_ctx *ctx, const xps_glyphs_in *in, char *name,
                      size_t size, int *index) {
@@ -417,7 +431,7 @@ int xps_glyphs_layout(const xps_ctx *ctx, xps_pkg *pkg, const xps_glyphs_in *in,
                (cluster_c == 1 ||
                 (cluster_c == 2 && units[cluster_ci] > 0xFFFF))) {
       /* First glyph of a one-character cluster: the cmap decides. */
-      gid = ras_font_lookup(l->run.font, units[cluster_ci]);
+      gid = map_char(ctx, l, in, units[cluster_ci]);
     } else {
       warn_once(ctx, l, in, "glyph index missing and not derivable");
       ok = 0;
@@ -435,8 +449,7 @@ int xps_glyphs_layout(const xps_ctx *ctx, xps_pkg *pkg, const xps_glyphs_in *in,
   for (; !rc && ci < nunits; ci++) {
     if (units[ci] == NO_CP)
       continue;
-    rc = place(l, ctx, in, &p, maxg, ras_font_lookup(l->run.font, units[ci]),
-               NULL);
+    rc = place(l, ctx, in, &p, maxg, map_char(ctx, l, in, units[ci]), NULL);
   }
   free(units);
   if (rc == XR_E_LIMIT && !noted)

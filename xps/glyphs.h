@@ -39,6 +39,7 @@ typedef struct xps_glyph_layout {
   size_t cap;
   int used_fallback; /* the font part was bad */
   int warned;        /* a bad index or cluster map was reported */
+  int warned_char;   /* a character missing from the font was reported */
 } xps_glyph_layout;
 
 /* Empty; allocates nothing. */

@@ -35,6 +35,7 @@ static void test_load_and_cmap(void **st) {
   (void)st;
   ras_font *f = sans();
   assert_int_equal(ras_font_face_count(f), 1);
+  assert_int_equal(ras_font_has_cmap(f), 1);
   assert_true(ras_font_glyph_count(f) > 1000);
   uint32_t a = ras_font_lookup(f, 'A'), b = ras_font_lookup(f, 'B');
   assert_true(a > 0 && b > 0 && a != b);

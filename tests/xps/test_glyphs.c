@@ -53,6 +53,23 @@ static int setup(void **st) {
   unsigned char *a = fx_read(DEJAVU_SANS, &na);
   unsigned char *b = fx_read(DEJAVU_SERIF, &nb);
   put("Resources/sans.ttf", a, na);
+  {
+    /* The same font with every encoding record made ISO (2,x): no cmap
+     * that XPS reads. */
+    unsigned char *c = malloc(na);
+    memcpy(c, a, na);
+    uint32_t lc;
+    unsigned char *cm = (unsigned char *)fx_table(c, na, "cmap", &lc);
+    if (!cm)
+      return -1;
+    unsigned k = (unsigned)(cm[2] << 8 | cm[3]);
+    for (unsigned j = 0; j < k; j++) {
+      cm[4 + 8 * j] = 0;
+      cm[4 + 8 * j + 1] = 2;
+    }
+    put("Resources/nocmap.ttf", c, na);
+    free(c);
+  }
   put("Resources/cut.ttf", a, 3000);
   unsigned char *t = fx_ttc(a, na, b, nb, &n);
   put("Resources/pair.ttc", t, n);
@@ -413,6 +430,37 @@ static void test_bad_fonts_fallback(void **st) {
   fix_done(&x);
 }
 
+static void test_unmapped(void **st) {
+  (void)st;
+  fix x;
+  fix_init(&x);
+  /* A character the font lacks: .notdef, one warning per element. */
+  x.in.unicode = "a\xe4\xb8\x80\xe4\xb8\x81"
+                 "b";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(nwarn, 1);
+  assert_non_null(strstr(lastwarn, "U+4E00"));
+  assert_int_equal((int)x.l.run.n, 4);
+  assert_int_equal(x.l.run.glyphs[1].gid, 0);
+  assert_int_equal(x.l.run.glyphs[2].gid, 0);
+  assert_true(x.l.run.glyphs[3].gid > 0);
+  /* A font without a usable cmap: warned once, naming the font part. */
+  nwarn = 0;
+  x.in.font_uri = "/Resources/nocmap.ttf";
+  x.in.unicode = "ab";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(x.l.used_fallback, 0);
+  assert_int_equal(nwarn, 2); /* the font, then the element's characters */
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(nwarn, 3); /* the font is not reported again */
+  /* Glyph indices still draw with it, silently. */
+  x.in.indices = "36;37";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(nwarn, 3);
+  assert_int_equal(x.l.run.glyphs[0].gid, 36);
+  fix_done(&x);
+}
+
 static void test_limit_glyphs(void **st) {
   (void)st;
   fix x;
@@ -497,6 +545,7 @@ int main(void) {
       cmocka_unit_test(test_font_table_shared),
       cmocka_unit_test(test_odttf),
       cmocka_unit_test(test_bad_fonts_fallback),
+      cmocka_unit_test(test_unmapped),
       cmocka_unit_test(test_limit_glyphs),
       cmocka_unit_test(test_limit_cluster_map),
       cmocka_unit_test(test_limit_font_size),
