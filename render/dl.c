@@ -46,6 +46,8 @@ typedef struct cmd {
   uint32_t end;           /* matching end for CLIP, GROUP, MASK, ENDMASK */
   uint32_t paint;         /* FILL: 0 solid, else dl->paints[paint - 1] */
   uint32_t gref;          /* GLYPHS: run in dl->glyphs */
+  uint8_t isrect;         /* FILL/CLIP: an axis-aligned rectangle, rfx */
+  int32_t rfx[4];         /* its x0, y0, x1, y1 in 24.8, inside the page */
   size_t eoff;            /* first edge in dl->edges */
   size_t ioff;            /* block index in dl->bidx */
 } cmd;
@@ -97,16 +99,18 @@ struct ras_dl {
   rect clip;    /* clip bbox in force */
   st_ent *stk;
   int depth, max_depth;
-  const ras_cms_out *out;  /* CMYK/mono conversion; NULL: naive (issue 8) */
-  ras_matrix post;         /* page space -> device pixels */
-  ras_dl *child;           /* open repeating tile: calls go there */
-  ras_dl *parent;          /* for a tile's content list */
-  int tile_depth;          /* tiles around this list */
-  int tiles_open;          /* TileMode=None tiles open on this list's stack */
-  uint32_t tile_paint;     /* parent paint that receives this tile's bitmap */
-  double tile_w, tile_h;   /* bitmap size in pixels (exact tile cell) */
-  ras_tile tile;           /* parameters of this tile */
-  ras_matrix tile_T;       /* tile space -> parent device */
+  const ras_cms_out *out; /* CMYK/mono conversion; NULL: naive (issue 8) */
+  ras_matrix post;        /* page space -> device pixels */
+  ras_dl *child;          /* open repeating tile: calls go there */
+  ras_dl *parent;         /* for a tile's content list */
+  int tile_depth;         /* tiles around this list */
+  int tiles_open;         /* TileMode=None tiles open on this list's stack */
+  uint32_t tile_paint;    /* parent paint that receives this tile's bitmap */
+  double tile_w, tile_h;  /* bitmap size in pixels (exact tile cell) */
+  ras_tile tile;          /* parameters of this tile */
+  ras_matrix tile_T;      /* tile space -> parent device */
+  int has_rect;           /* the geometry being recorded is rect_fx, not eb */
+  int32_t rect_fx[4];
   ras_glyph_list *glyphs;  /* glyph runs, created on first use */
   ras_glyph_cache *gcache; /* shared glyph cache (borrowed), or NULL */
 };
@@ -298,6 +302,14 @@ static int store_edges(ras_dl *dl, uint32_t idx, rect r) {
 static rect eb_rect(ras_dl *dl) {
   rect r;
   int x0, y0, x1, y1;
+  if (dl->has_rect) {
+    const int32_t *f = dl->rect_fx;
+    r.x0 = f[0] >> RAS_FIX_SHIFT;
+    r.y0 = f[1] >> RAS_FIX_SHIFT;
+    r.x1 = (f[2] + RAS_FIX_ONE - 1) >> RAS_FIX_SHIFT;
+    r.y1 = (f[3] + RAS_FIX_ONE - 1) >> RAS_FIX_SHIFT;
+    return rect_and(r, dl->clip);
+  }
   if (!ras_eb_bbox(&dl->eb, &x0, &y0, &x1, &y1))
     return EMPTY;
   r.x0 = x0;
@@ -305,6 +317,66 @@ static rect eb_rect(ras_dl *dl) {
   r.x1 = x1;
   r.y1 = y1;
   return rect_and(r, dl->clip);
+}
+
+/* Geometry of command idx: the pending rectangle or dl->eb's edges. */
+static int store_geom(ras_dl *dl, uint32_t idx, rect r) {
+  if (!dl->has_rect)
+    return store_edges(dl, idx, r);
+  cmd *c = &dl->cmds[idx];
+  c->isrect = 1;
+  memcpy(c->rfx, dl->rect_fx, sizeof c->rfx);
+  c->x0 = r.x0;
+  c->y0 = r.y0;
+  c->x1 = r.x1;
+  c->y1 = r.y1;
+  return 0;
+}
+
+/* Fast path: a path that is one axis-aligned rectangle in device space is
+ * kept as four fixed-point numbers instead of edges, and replayed with
+ * exact per-row and per-column overlaps. Sets dl->has_rect. */
+static int detect_rect(ras_dl *dl, const ras_path *p, const ras_matrix *m) {
+  dl->has_rect = 0;
+  size_t nv = p->nverbs;
+  if (nv < 4 || nv > 6 || p->verbs[0] != RAS_MOVE)
+    return 0;
+  size_t npt = 0;
+  for (size_t i = 1; i < nv; i++) {
+    if (p->verbs[i] == RAS_LINE)
+      npt++;
+    else if (!(p->verbs[i] == RAS_CLOSE && i == nv - 1))
+      return 0;
+  }
+  if (npt < 3 || npt > 4 || p->npts != npt + 1)
+    return 0;
+  double x[5], y[5];
+  for (size_t i = 0; i <= npt; i++)
+    ras_matrix_apply(m, p->pts[i].x, p->pts[i].y, &x[i], &y[i]);
+  if (npt == 4 && (x[4] != x[0] || y[4] != y[0]))
+    return 0;
+  /* Sides alternate horizontal and vertical, starting either way. */
+  int h0 = y[0] == y[1] && x[1] == x[2] && y[2] == y[3] && x[3] == x[0];
+  int v0 = x[0] == x[1] && y[1] == y[2] && x[2] == x[3] && y[3] == y[0];
+  if (!h0 && !v0)
+    return 0;
+  double x0 = fmin(x[0], x[2]), x1 = fmax(x[0], x[2]);
+  double y0 = fmin(y[0], y[2]), y1 = fmax(y[0], y[2]);
+  if (!(x0 < x1) || !(y0 < y1))
+    return 0; /* empty or NaN: the general path handles it */
+  x0 = fmax(x0, 0);
+  y0 = fmax(y0, 0);
+  x1 = fmin(x1, dl->w);
+  y1 = fmin(y1, dl->h);
+  int32_t *f = dl->rect_fx;
+  f[0] = (int32_t)lrint(fmin(x0, dl->w) * RAS_FIX_ONE);
+  f[1] = (int32_t)lrint(fmin(y0, dl->h) * RAS_FIX_ONE);
+  f[2] = (int32_t)lrint(fmax(x1, 0) * RAS_FIX_ONE);
+  f[3] = (int32_t)lrint(fmax(y1, 0) * RAS_FIX_ONE);
+  if (f[0] >= f[2] || f[1] >= f[3])
+    f[0] = f[1] = f[2] = f[3] = 0; /* off the page: an empty rectangle */
+  dl->has_rect = 1;
+  return 1;
 }
 
 static void note_bbox(ras_dl *dl, rect r) {
@@ -397,7 +469,7 @@ static int record_fill(ras_dl *dl, int rule, const ras_paint *paint, int a,
   int rc = new_cmd(dl, OP_FILL, &idx);
   if (rc)
     return rc;
-  rc = store_edges(dl, idx, r);
+  rc = store_geom(dl, idx, r);
   if (rc) {
     dl->ncmd--;
     return rc;
@@ -454,8 +526,13 @@ static int dl_fill_path(void *dev, const ras_path *path, const ras_matrix *ctm,
     return 0;
   ras_matrix m = dev_matrix(dl, ctm);
   ras_eb_clear(&dl->eb);
-  int rc = ras_eb_fill_path(&dl->eb, path, &m, RAS_FLAT_TOL);
-  return rc ? rc : add_fill(dl, fill_rule, paint, &m);
+  int rc = detect_rect(dl, path, &m)
+               ? 0
+               : ras_eb_fill_path(&dl->eb, path, &m, RAS_FLAT_TOL);
+  if (!rc)
+    rc = add_fill(dl, fill_rule, paint, &m);
+  dl->has_rect = 0;
+  return rc;
 }
 
 static int dl_stroke_path(void *dev, const ras_path *path,
@@ -513,10 +590,13 @@ static int dl_push_clip(void *dev, const ras_path *path, const ras_matrix *ctm,
     return push(dl, ST_DROPPED, ST_CLIP, 0);
   ras_matrix m = dev_matrix(dl, ctm);
   ras_eb_clear(&dl->eb);
-  int rc = ras_eb_fill_path(&dl->eb, path, &m, RAS_FLAT_TOL);
-  if (rc)
-    return rc;
-  return push_clip_eb(dl, fill_rule);
+  int rc = detect_rect(dl, path, &m)
+               ? 0
+               : ras_eb_fill_path(&dl->eb, path, &m, RAS_FLAT_TOL);
+  if (!rc)
+    rc = push_clip_eb(dl, fill_rule);
+  dl->has_rect = 0;
+  return rc;
 }
 
 /* Pushes the edges in dl->eb as a clip. */
@@ -532,7 +612,7 @@ static int push_clip_eb(ras_dl *dl, int fill_rule) {
   int rc;
   if ((rc = new_cmd(dl, OP_CLIP, &idx)))
     return rc;
-  if (!rect_empty(r) && (rc = store_edges(dl, idx, r))) {
+  if (!rect_empty(r) && (rc = store_geom(dl, idx, r))) {
     dl->ncmd--;
     return rc;
   }
@@ -921,7 +1001,63 @@ typedef struct band {
 } band;
 
 /* Runs the scan converter for command c over the band, block by block. */
+/* Coverage of fx * fy (each in 1/256 pixel), rounded as the scan converter
+ * rounds. */
+static inline uint8_t rect_cov(int32_t fx, int32_t fy) {
+  return (uint8_t)(((uint32_t)(fx * fy) * 2u * 255u + (1u << 16)) >> 17);
+}
+
+/* Spans of an axis-aligned rectangle command over the band. */
+static void scan_rect(band *b, const cmd *c, ras_span_fn fn, void *ud) {
+  int ra = c->y0 > b->y0 ? c->y0 : b->y0;
+  int rb = c->y1 < b->y1 ? c->y1 : b->y1;
+  int32_t X0 = c->rfx[0], Y0 = c->rfx[1], X1 = c->rfx[2], Y1 = c->rfx[3];
+  const int32_t H = RAS_FIX_ONE / 2;
+  for (int y = ra; y < rb; y++) {
+    int32_t top = y << RAS_FIX_SHIFT, bot = top + RAS_FIX_ONE;
+    if (c->aliased) {
+      /* Pixel centres inside [X0, X1) x [Y0, Y1). */
+      if (top + H < Y0 || top + H >= Y1)
+        continue;
+      int xa = (X0 - H + RAS_FIX_ONE - 1) >> RAS_FIX_SHIFT;
+      int xb = (X1 - H + RAS_FIX_ONE - 1) >> RAS_FIX_SHIFT;
+      if (xb > xa)
+        fn(ud, y, xa, xb - xa, NULL, 255);
+      continue;
+    }
+    int32_t fy = (Y1 < bot ? Y1 : bot) - (Y0 > top ? Y0 : top);
+    if (fy <= 0)
+      continue;
+    int cx0 = X0 >> RAS_FIX_SHIFT, cx1 = (X1 - 1) >> RAS_FIX_SHIFT;
+    uint8_t a;
+    if (cx0 == cx1) {
+      if ((a = rect_cov(X1 - X0, fy)))
+        fn(ud, y, cx0, 1, &a, 0);
+      continue;
+    }
+    int mid0 = cx0, mid1 = cx1 + 1;
+    if (X0 & (RAS_FIX_ONE - 1)) {
+      if ((a = rect_cov(((cx0 + 1) << RAS_FIX_SHIFT) - X0, fy)))
+        fn(ud, y, cx0, 1, &a, 0);
+      mid0 = cx0 + 1;
+    }
+    uint8_t ar = 0;
+    if (X1 & (RAS_FIX_ONE - 1)) {
+      ar = rect_cov(X1 - (cx1 << RAS_FIX_SHIFT), fy);
+      mid1 = cx1;
+    }
+    if (mid1 > mid0 && (a = rect_cov(RAS_FIX_ONE, fy)))
+      fn(ud, y, mid0, mid1 - mid0, NULL, a);
+    if (ar)
+      fn(ud, y, cx1, 1, &ar, 0);
+  }
+}
+
 static void scan_cmd(band *b, const cmd *c, ras_span_fn fn, void *ud) {
+  if (c->isrect) {
+    scan_rect(b, c, fn, ud);
+    return;
+  }
   const ras_dl *dl = b->dl;
   int ra = c->y0 > b->y0 ? c->y0 : b->y0;
   int rb = c->y1 < b->y1 ? c->y1 : b->y1;

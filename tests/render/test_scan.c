@@ -282,6 +282,57 @@ static void page_size_rounding(void **state) {
   ras_dl_drop(bad);
 }
 
+/* Axis-aligned rectangles take a fast path; a rectangle with an extra
+ * collinear point takes the general one. Both must agree within one level
+ * (rounding), anti-aliased and aliased, as fills and as clips. */
+static void rect_fast_path_matches_edges(void **state) {
+  (void)state;
+  uint32_t seed = 7;
+  for (int i = 0; i < 60; i++) {
+    double v[4];
+    for (int k = 0; k < 4; k++) {
+      seed = seed * 1103515245u + 12345u;
+      v[k] = (seed >> 8 & 0xffff) / 65536.0 * 50 - 5;
+    }
+    double x = fmin(v[0], v[1]), w = fabs(v[0] - v[1]) + 0.05;
+    double y = fmin(v[2], v[3]), h = fabs(v[2] - v[3]) + 0.05;
+    int aliased = i % 3 == 0, as_clip = i % 2;
+    uint8_t *img[2];
+    size_t st;
+    for (int slow = 0; slow < 2; slow++) {
+      ras_dl *dl = t_dl(96, 40, 40);
+      assert_int_equal(ras_dl_device.set_aliased(dl, aliased), 0);
+      ras_path p;
+      ras_path_init(&p, 0);
+      assert_int_equal(ras_path_move(&p, x, y), 0);
+      if (slow)
+        assert_int_equal(ras_path_line(&p, x + w / 3, y), 0);
+      assert_int_equal(ras_path_line(&p, x + w, y), 0);
+      assert_int_equal(ras_path_line(&p, x + w, y + h), 0);
+      assert_int_equal(ras_path_line(&p, x, y + h), 0);
+      assert_int_equal(ras_path_close(&p), 0);
+      ras_matrix id = ras_matrix_identity();
+      if (as_clip) {
+        assert_int_equal(ras_dl_device.push_clip(dl, &p, &id, RAS_NONZERO), 0);
+        ras_path_clear(&p);
+        t_rect(&p, -10, -10, 60, 60);
+      }
+      t_fill(dl, &p, RAS_NONZERO, t_solid(0, 0, 0, 1));
+      if (as_clip)
+        assert_int_equal(ras_dl_device.pop_clip(dl), 0);
+      img[slow] = t_render(dl, RAS_GRAY8, 9, &st);
+      ras_path_reset(&p);
+      ras_dl_drop(dl);
+    }
+    for (size_t k = 0; k < st * 40; k++)
+      assert_true(abs(img[0][k] - img[1][k]) <= 1);
+    if (w > 1 && h > 1 && x + w > 1 && y + h > 1)
+      assert_true(t_ink(img[0], st, 40, 40) > 0);
+    free(img[0]);
+    free(img[1]);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(square_inside_outside),
@@ -294,6 +345,7 @@ int main(void) {
       cmocka_unit_test(rgb_and_alpha),
       cmocka_unit_test(band_invariance),
       cmocka_unit_test(page_size_rounding),
+      cmocka_unit_test(rect_fast_path_matches_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
