@@ -49,6 +49,7 @@ static void entry_free(pkg_entry *e) {
     for (uint32_t i = 0; i < e->cap; i++)
       loc_free(&e->pieces[i]);
   free(e->pieces);
+  free(e->why);
   free(e->name);
   free(e->key);
   free(e);
@@ -118,10 +119,13 @@ static void mark_broken(pkg_entry *e, int status, const char *fmt, ...) {
   if (e->status < 0)
     return; /* keep the first reason */
   e->status = status;
+  /* Allocated only for broken parts: most entries never need it. */
+  char buf[200];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(e->why, sizeof e->why, fmt, ap);
+  vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  e->why = strdup(buf);
 }
 
 int xps_pkg_check_sizes(xps_pkg *pkg, const char *name, int64_t offset,
@@ -304,7 +308,8 @@ static int entry_complete(const pkg_entry *e) {
 
 static int entry_error(const pkg_entry *e, xr_errinfo *err) {
   if (e->status < 0)
-    return xr_errinfo_set(err, e->status, e->name, -1, -1, "%s", e->why);
+    return xr_errinfo_set(err, e->status, e->name, -1, -1, "%s",
+                          e->why ? e->why : xr_strerror(e->status));
   if (e->pieced && e->last < 0)
     return xr_errinfo_set(err, XR_E_FORMAT, e->name, -1, -1,
                           "interleaved part has no last piece (%u pieces "

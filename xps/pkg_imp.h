@@ -22,8 +22,8 @@ typedef struct pkg_entry {
   char *name; /* normalised name (owned) */
   char *key;  /* folded name (owned) */
   uint64_t hash;
-  int status;    /* < 0 once the entry is known broken */
-  char why[200]; /* what is broken, for the error message */
+  int status; /* < 0 once the entry is known broken */
+  char *why;  /* what is broken, for the error message (owned) */
   int pieced;
   uint32_t have; /* pieces present */
   int64_t last;  /* index of the last piece, -1 until it is seen */

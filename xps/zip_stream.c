@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "xps/partname.h"
 #include "xps/pkg_imp.h"
 #include "xps/spill.h"
 #include "xps/zip_cd.h"
@@ -20,8 +21,11 @@
 #define BUF_SIZE (1u << 18)
 #define OUT_SIZE (1u << 16)
 
+/* What a local header said, for the central directory check. The name is
+ * kept as a hash: the check needs equality only, and a copy per entry
+ * would cost as much as the part table. */
 typedef struct seen {
-  char *name;
+  uint64_t name_hash;
   int64_t offset;
   uint64_t size, csize;
   uint32_t crc;
@@ -283,13 +287,12 @@ static int remember(stream_impl *s, const cur *c, const char *raw,
     s->seen = v;
     s->capseen = nc;
   }
-  char *name = malloc(nlen + 1);
-  if (!name)
-    return XR_E_NOMEM;
-  memcpy(name, raw, nlen);
-  name[nlen] = '\0';
-  s->seen[s->nseen++] =
-      (seen){name, c->offset, c->out, c->in, c->run_crc, c->method};
+  s->seen[s->nseen++] = (seen){xps_partname_hash(raw, nlen),
+                               c->offset,
+                               c->out,
+                               c->in,
+                               c->run_crc,
+                               c->method};
   return 0;
 }
 
@@ -465,8 +468,9 @@ static int central_entry(xps_pkg *pkg, stream_impl *s, xr_errinfo *err) {
                         "stream held");
     goto done;
   }
-  if (strcmp(e->name, ce.name) != 0 || e->crc != ce.crc || e->size != ce.size ||
-      e->csize != ce.csize || e->method != ce.method)
+  if (e->name_hash != xps_partname_hash(ce.name, strlen(ce.name)) ||
+      e->crc != ce.crc || e->size != ce.size || e->csize != ce.csize ||
+      e->method != ce.method)
     rc = xr_errinfo_set(err, XR_E_FORMAT, ce.name, -1, ce.local_offset,
                         "local header disagrees with the central directory");
 done:
@@ -608,8 +612,6 @@ static void st_close(xps_pkg *pkg) {
     close(s->fd);
   if (s->z_ready)
     inflateEnd(&s->z);
-  for (size_t i = 0; i < s->nseen; i++)
-    free(s->seen[i].name);
   free(s->seen);
   xps_spill_drop(s->spill);
   free(s->buf);
