@@ -3,6 +3,7 @@
 
 #include <cups/raster.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,11 @@ typedef struct writer {
   int rows_out;     /* raster rows written */
   uint8_t *line;    /* one raster line */
   uint8_t white;    /* value of a blank byte */
-  uint8_t *buf;     /* the whole source page, when rotating */
+  uint8_t *buf;     /* the whole source page, when rotating; else NULL */
+  /* Kept from page to page: fresh pages of this size would each cost a
+   * round of page faults. */
+  uint8_t *keep_buf, *keep_blk;
+  size_t keep_buf_cap, keep_blk_cap;
 } writer;
 
 static int fail(writer *w, int status) {
@@ -246,16 +251,21 @@ static int begin_page(void *ud, const xr_page_info *info) {
   if (!w->line)
     return fail(w, XR_E_NOMEM);
   if (pg.rotate) {
-    w->buf = malloc(src_bpl * (size_t)info->height);
-    if (!w->buf) {
-      free(w->line);
-      w->line = NULL;
-      return fail(w, XR_E_NOMEM);
+    size_t need = src_bpl * (size_t)info->height;
+    if (need > w->keep_buf_cap) {
+      free(w->keep_buf);
+      w->keep_buf_cap = 0;
+      if (!(w->keep_buf = malloc(need))) {
+        free(w->line);
+        w->line = NULL;
+        return fail(w, XR_E_NOMEM);
+      }
+      w->keep_buf_cap = need;
     }
+    w->buf = w->keep_buf;
   }
   if (!cupsRasterWriteHeader2(w->ras, &w->hdr)) {
     free(w->line);
-    free(w->buf);
     w->line = w->buf = NULL;
     return fail(w, XR_E_IO);
   }
@@ -307,10 +317,34 @@ static int write_band(void *ud, const xr_page_info *info, int y, int rows,
   return 0;
 }
 
-/* Emits the buffered page turned by page.rotate, one raster line at a time.
- * Rotated pixel (rx, ry) comes from source pixel (sx, sy) as below. */
+/* Whole-byte pixel move (1, 3 or 4 bytes). */
+static inline void put_px(uint8_t *dst, const uint8_t *src, int ps) {
+  switch (ps) {
+  case 1:
+    dst[0] = src[0];
+    break;
+  case 3:
+    dst[0] = src[0];
+    dst[1] = src[1];
+    dst[2] = src[2];
+    break;
+  default:
+    memcpy(dst, src, 4);
+    break;
+  }
+}
+
+/* Emits the buffered page turned by page.rotate. Rotated pixel (rx, ry)
+ * comes from source pixel (sx, sy):
+ *    90: sx = ry,          sy = sh - 1 - rx
+ *   180: sx = sw - 1 - rx, sy = sh - 1 - ry
+ *   270: sx = sw - 1 - ry, sy = rx
+ * For a quarter turn one output line is a source column, so lines are made
+ * in blocks: each source row read once per block gives one pixel to each
+ * line of the block, which keeps the reads sequential. */
 static int flush_rotated(writer *w) {
-  int sw = w->info.width, sh = w->info.height;
+  int sw = w->info.width, sh = w->info.height, rot = w->page.rotate;
+  int ps = w->bits / 8;
   if (w->rows_in < sh)
     memset(w->buf + (size_t)w->rows_in * w->src_bpl, w->white,
            (size_t)(sh - w->rows_in) * w->src_bpl);
@@ -319,44 +353,86 @@ static int flush_rotated(writer *w) {
   int n = w->cw - x0;
   if (n > w->out_w - dx0)
     n = w->out_w - dx0;
-  for (int ry = 0; ry < w->ch; ry++) {
-    int dy = ry + w->y_off;
-    if (dy < 0)
-      continue;
-    if (dy >= w->out_h)
-      break;
-    int rc = blank_until(w, dy);
-    if (rc < 0)
-      return rc;
-    memset(w->line, w->white, w->out_bpl);
-    for (int i = 0; i < n; i++) {
-      int rx = x0 + i, sx, sy;
-      switch (w->page.rotate) {
-      case 90:
-        sx = ry;
-        sy = sh - 1 - rx;
-        break;
-      case 180:
-        sx = sw - 1 - rx;
-        sy = sh - 1 - ry;
-        break;
-      default:
-        sx = sw - 1 - ry;
-        sy = rx;
-        break; /* 270 */
-      }
-      copy_px(w->line, dx0 + i, w->buf + (size_t)sy * w->src_bpl, sx, w->bits);
-    }
-    rc = put_line(w, w->line);
-    if (rc < 0)
-      return rc;
+  size_t cap = (size_t)8 << 20;
+  int block = rot == 180 || w->out_bpl >= cap ? 1 : (int)(cap / w->out_bpl);
+  if (block > 32)
+    block = 32;
+  /* Not w->line: blank_until uses that one. */
+  size_t need = (size_t)block * w->out_bpl;
+  if (need > w->keep_blk_cap) {
+    free(w->keep_blk);
+    w->keep_blk_cap = 0;
+    if (!(w->keep_blk = malloc(need)))
+      return fail(w, XR_E_NOMEM);
+    w->keep_blk_cap = need;
   }
-  return 0;
+  uint8_t *blk = w->keep_blk;
+  int rc = 0;
+  for (int ry0 = 0; ry0 < w->ch && rc == 0; ry0 += block) {
+    int nb = w->ch - ry0 < block ? w->ch - ry0 : block;
+    if (ry0 + nb + w->y_off <= 0)
+      continue; /* cropped above */
+    if (ry0 + w->y_off >= w->out_h)
+      break;
+    memset(blk, w->white, (size_t)nb * w->out_bpl);
+    if (rot == 180) {
+      const uint8_t *srow = w->buf + (size_t)(sh - 1 - ry0) * w->src_bpl;
+      for (int i = 0; i < n; i++) {
+        int sx = sw - 1 - (x0 + i);
+        if (ps)
+          put_px(blk + (size_t)(dx0 + i) * ps, srow + (size_t)sx * ps, ps);
+        else
+          copy_px(blk, dx0 + i, srow, sx, 1);
+      }
+    } else {
+      /* Along k the source moves one pixel right (90) or left (270). */
+      int sx0 = rot == 90 ? ry0 : sw - 1 - ry0, step = rot == 90 ? 1 : -1;
+      for (int i = 0; i < n; i++) {
+        int rx = x0 + i;
+        const uint8_t *srow =
+            w->buf + (size_t)(rot == 90 ? sh - 1 - rx : rx) * w->src_bpl;
+        if (ps == 0) {
+          for (int k = 0; k < nb; k++)
+            copy_px(blk + (size_t)k * w->out_bpl, dx0 + i, srow, sx0 + step * k,
+                    1);
+          continue;
+        }
+        /* Offsets, not pointers, step past the row's ends after the last
+         * pixel. */
+        ptrdiff_t so = (ptrdiff_t)sx0 * ps, sstep = (ptrdiff_t)step * ps;
+        uint8_t *dp = blk + (size_t)(dx0 + i) * ps;
+        if (ps == 3) {
+          for (int k = 0; k < nb; k++, so += sstep) {
+            uint8_t *d = dp + (size_t)k * w->out_bpl;
+            d[0] = srow[so];
+            d[1] = srow[so + 1];
+            d[2] = srow[so + 2];
+          }
+        } else if (ps == 1) {
+          for (int k = 0; k < nb; k++, so += sstep)
+            dp[(size_t)k * w->out_bpl] = srow[so];
+        } else {
+          for (int k = 0; k < nb; k++, so += sstep)
+            memcpy(dp + (size_t)k * w->out_bpl, srow + so, 4);
+        }
+      }
+    }
+    for (int k = 0; k < nb && rc == 0; k++) {
+      int dy = ry0 + k + w->y_off;
+      if (dy < 0)
+        continue;
+      if (dy >= w->out_h)
+        break;
+      rc = blank_until(w, dy);
+      if (rc == 0)
+        rc = put_line(w, blk + (size_t)k * w->out_bpl);
+    }
+  }
+  return rc;
 }
 
 static void page_free(writer *w) {
   free(w->line);
-  free(w->buf);
   w->line = w->buf = NULL;
   w->in_page = 0;
 }
@@ -416,6 +492,8 @@ int xr_raster_sink_close(xr_band_sink *sink) {
   page_free(w);
   int rc = w->err;
   cupsRasterClose(w->ras);
+  free(w->keep_buf);
+  free(w->keep_blk);
   free(w);
   sink->ud = NULL;
   return rc;

@@ -356,6 +356,49 @@ static void test_rotation(void **state) {
   }
 }
 
+/* Rotation and placement together: a turned page centred on larger media
+ * (blank rows above it) must keep every pixel; checked against the same
+ * page turned without media, shifted by the centring offset. */
+static void test_rotation_on_media(void **state) {
+  (void)state;
+  for (int rot = 90; rot < 360; rot += 90) {
+    for (int cs = XR_CS_GRAY; cs <= XR_CS_MONO; cs++) {
+      int fd[2] = {tmpfd(), tmpfd()};
+      readback rb[2];
+      for (int m = 0; m < 2; m++) {
+        setup_ud su = {{m ? 0.40 : 0, m ? 0.30 : 0, rot, 0, "", 0}, -1, 0};
+        xr_raster_opts o = {setup_cb, &su, 0};
+        xr_band_sink s;
+        assert_int_equal(xr_raster_sink_open(fd[m], XR_RASTER_PWG, &o, &s), 0);
+        page_spec p = {17, 9, cs, 100.0, 4, 0};
+        assert_int_equal(feed(&s, &p, 0), 0);
+        assert_int_equal(xr_raster_sink_close(&s), 0);
+        read_all(fd[m], &rb[m]);
+        assert_int_equal(rb[m].pages, 1);
+      }
+      const cups_page_header2_t *h0 = &rb[0].hdr[0], *h1 = &rb[1].hdr[0];
+      assert_int_equal(h1->cupsWidth, 40);
+      assert_int_equal(h1->cupsHeight, 30);
+      int ox = (40 - (int)h0->cupsWidth) / 2,
+          oy = (30 - (int)h0->cupsHeight) / 2;
+      int nc = cs == XR_CS_MONO ? 1 : comps(cs);
+      for (int y = 0; y < 30; y++)
+        for (int x = 0; x < 40; x++)
+          for (int c = 0; c < nc; c++) {
+            int in = x >= ox && x < ox + (int)h0->cupsWidth && y >= oy &&
+                     y < oy + (int)h0->cupsHeight;
+            int blank = cs == XR_CS_MONO || cs == XR_CS_CMYK ? 0 : 255;
+            int want = in ? get_px(h0, rb[0].px[0], x - ox, y - oy, c) : blank;
+            assert_int_equal(get_px(h1, rb[1].px[0], x, y, c), want);
+          }
+      readback_free(&rb[0]);
+      readback_free(&rb[1]);
+      close(fd[0]);
+      close(fd[1]);
+    }
+  }
+}
+
 static void test_rotation_buffer_limit(void **state) {
   (void)state;
   int fd = tmpfd();
@@ -533,6 +576,7 @@ int main(void) {
       cmocka_unit_test(test_pwg_sync_word),
       cmocka_unit_test(test_media_centre_and_crop),
       cmocka_unit_test(test_rotation),
+      cmocka_unit_test(test_rotation_on_media),
       cmocka_unit_test(test_rotation_buffer_limit),
       cmocka_unit_test(test_short_page_padded),
       cmocka_unit_test(test_setup_stops_cleanly),
