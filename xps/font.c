@@ -192,14 +192,6 @@ static ras_font *load_part(xps_pkg *pkg, const char *part, int index,
   xps_part *p = NULL;
   int rc;
   unsigned char key[16];
-  int obf = xps_font_is_obfuscated(part);
-  if (obf && xps_font_guid_key(part, key)) {
-    xps_warn(ctx, XR_E_FORMAT, part, -1,
-             "obfuscated font part name holds no GUID (used by %s line "
-             "%ld); using the fallback font",
-             from, line);
-    return NULL;
-  }
   if (!pkg) {
     rc = XR_E_NOTFOUND;
   } else {
@@ -216,6 +208,18 @@ static ras_font *load_part(xps_pkg *pkg, const char *part, int index,
   size_t n = p->size;
   p->data = NULL;
   xps_part_drop(p);
+  /* Obfuscated: named .odttf, or so typed in [Content_Types].xml. */
+  const char *ct = xps_pkg_content_type(pkg, part);
+  int obf = xps_font_is_obfuscated(part) ||
+            (ct && !strcasecmp(ct, XPS_CT_OBFUSCATED_FONT));
+  if (obf && xps_font_guid_key(part, key)) {
+    free(d);
+    xps_warn(ctx, XR_E_FORMAT, part, -1,
+             "obfuscated font part name holds no GUID (used by %s line "
+             "%ld); using the fallback font",
+             from, line);
+    return NULL;
+  }
   if (obf && xps_font_deobfuscate(key, d, n)) {
     free(d);
     xps_warn(ctx, XR_E_FORMAT, part, -1,

@@ -58,7 +58,10 @@ int xps_font_guid_key(const char *part, unsigned char key[16]);
 int xps_font_deobfuscate(const unsigned char key[16], unsigned char *data,
                          size_t size);
 
-/* 1 when part names an obfuscated font (.odttf, case-insensitive). */
+#define XPS_CT_OBFUSCATED_FONT "application/vnd.ms-package.obfuscated-opentype"
+
+/* 1 when part names an obfuscated font (.odttf, case-insensitive); a part
+ * of content type XPS_CT_OBFUSCATED_FONT is one too, whatever its name. */
 int xps_font_is_obfuscated(const char *part);
 
 #endif

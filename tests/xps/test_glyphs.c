@@ -81,6 +81,15 @@ static int setup(void **st) {
   put("Resources/{" GUID "}.odttf", a, na);
   put("Resources/" GUID ".odttf", a, na);
   put("Resources/notaguid.odttf", a, na);
+  /* Obfuscated by content type, under another extension. */
+  put("Resources/{" GUID "}.font", a, na);
+  static const char ct[] =
+      "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats"
+      ".org/package/2006/content-types\"><Default Extension=\"ttf\" "
+      "ContentType=\"application/vnd.ms-opentype\"/><Override PartName="
+      "\"/Resources/{" GUID "}.font\" ContentType=\"application/"
+      "vnd.ms-package.obfuscated-opentype\"/></Types>";
+  put("[Content_Types].xml", (const unsigned char *)ct, sizeof ct - 1);
   put("page.fpage", (const unsigned char *)"<FixedPage/>", 12);
   free(a);
   free(b);
@@ -371,6 +380,10 @@ static void test_odttf(void **st) {
   assert_int_equal(xps_pkg_read_part(pkg, x.in.font_uri, &p, NULL), 0);
   assert_true(memcmp(p->data, "\0\1\0\0", 4) != 0);
   xps_part_drop(p);
+  x.in.font_uri = "/Resources/{" GUID "}.font";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(nwarn, 0);
+  assert_int_equal(x.l.used_fallback, 0);
   x.in.font_uri = "/Resources/notaguid.odttf";
   assert_int_equal(run(&x), 0);
   assert_int_equal(nwarn, 1);
