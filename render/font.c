@@ -30,6 +30,12 @@ struct ras_font {
   double upem;
   int nfaces, nglyphs;
   FT_CharMap cmaps[CM_COUNT];
+  /* VORG (CFF fonts): sideways top origins, sorted by glyph. */
+  int has_vorg;
+  int vorg_default;
+  uint16_t *vorg_gid;
+  int16_t *vorg_y;
+  size_t nvorg;
 };
 
 /* Outline-only load flags: NO_SCALE implies NO_HINTING and NO_BITMAP, so
@@ -54,6 +60,63 @@ static int sfnt_magic(const unsigned char *d, size_t n) {
       (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
   return tag == 0x00010000u || tag == 0x74727565u /* true */ ||
          tag == 0x4F54544Fu /* OTTO */ || tag == 0x74746366u /* ttcf */;
+}
+
+static unsigned be16(const unsigned char *p) {
+  return (unsigned)p[0] << 8 | p[1];
+}
+
+/* Reads the VORG table when there is a well-formed one (a malformed one
+ * is ignored: the OS/2 fallback applies). Returns XR_E_NOMEM or 0. */
+static int load_vorg(ras_font *f) {
+  FT_ULong len = 0;
+  if (FT_Load_Sfnt_Table(f->face, FT_MAKE_TAG('V', 'O', 'R', 'G'), 0, NULL,
+                         &len) ||
+      len < 8 || len > 8 + 4 * 65536ul)
+    return 0;
+  unsigned char *t = malloc(len);
+  if (!t)
+    return XR_E_NOMEM;
+  int rc = 0;
+  if (FT_Load_Sfnt_Table(f->face, FT_MAKE_TAG('V', 'O', 'R', 'G'), 0, t,
+                         &len) ||
+      be16(t) != 1)
+    goto done;
+  size_t n = be16(t + 6);
+  if (8 + 4 * n > len)
+    goto done;
+  f->vorg_gid = malloc((n ? n : 1) * sizeof *f->vorg_gid);
+  f->vorg_y = malloc((n ? n : 1) * sizeof *f->vorg_y);
+  if (!f->vorg_gid || !f->vorg_y) {
+    rc = XR_E_NOMEM;
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++) {
+    f->vorg_gid[i] = (uint16_t)be16(t + 8 + 4 * i);
+    f->vorg_y[i] = (int16_t)be16(t + 10 + 4 * i);
+    if (i && f->vorg_gid[i] <= f->vorg_gid[i - 1])
+      goto done; /* must be sorted: unusable otherwise */
+  }
+  f->vorg_default = (int16_t)be16(t + 4);
+  f->nvorg = n;
+  f->has_vorg = 1;
+done:
+  free(t);
+  return rc;
+}
+
+static double vorg_y(const ras_font *f, uint32_t gid) {
+  size_t lo = 0, hi = f->nvorg;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (f->vorg_gid[mid] < gid)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < f->nvorg && f->vorg_gid[lo] == gid)
+    return f->vorg_y[lo];
+  return f->vorg_default;
 }
 
 int ras_font_new(unsigned char *data, size_t size, int index, const char *part,
@@ -103,6 +166,10 @@ int ras_font_new(unsigned char *data, size_t size, int index, const char *part,
   f->upem = f->face->units_per_EM;
   f->nglyphs = (int)f->face->num_glyphs;
   f->nfaces = (int)f->face->num_faces;
+  if (!strcmp(fmt, "CFF") && load_vorg(f)) {
+    rc = XR_E_NOMEM;
+    goto fail_check;
+  }
   for (int i = 0; i < f->face->num_charmaps; i++) {
     FT_CharMap cm = f->face->charmaps[i];
     int slot = -1;
@@ -122,6 +189,8 @@ int ras_font_new(unsigned char *data, size_t size, int index, const char *part,
   return 0;
 
 fail_check:
+  free(f->vorg_gid);
+  free(f->vorg_y);
   FT_Done_Face(f->face);
 fail_face:
   FT_Done_FreeType(f->lib);
@@ -151,6 +220,8 @@ void ras_font_drop(ras_font *f) {
   FT_Done_Face(f->face);
   FT_Done_FreeType(f->lib);
   pthread_mutex_destroy(&f->lock);
+  free(f->vorg_gid);
+  free(f->vorg_y);
   free(f->data);
   free(f);
 }
@@ -233,6 +304,10 @@ int ras_font_metrics(ras_font *f, uint32_t gid, ras_glyph_metrics *m) {
       m->vadvance = (asc - desc) / f->upem;
       m->top_y = asc / f->upem;
     }
+    /* CFF: the VORG table, when present, gives the top origin (§5.1.6.2
+     * consults it before glyph bounds and vmtx). */
+    if (f->has_vorg)
+      m->top_y = vorg_y(f, gid) / f->upem;
     if (!isfinite(m->vadvance) || m->vadvance <= 0)
       m->vadvance = 1;
   }

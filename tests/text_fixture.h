@@ -90,6 +90,36 @@ static inline const unsigned char *fx_table(const unsigned char *f, size_t n,
   return NULL;
 }
 
+/* A copy of single-font sfnt f with table tag (data t, length tl)
+ * appended: the directory grows by one record, so every table moves by 16
+ * bytes. */
+static inline unsigned char *fx_add_table(const unsigned char *f, size_t n,
+                                          const char *tag,
+                                          const unsigned char *t, size_t tl,
+                                          size_t *out_len) {
+  unsigned nt = (unsigned)f[4] << 8 | f[5];
+  size_t dir = 12 + 16 * (size_t)nt;
+  size_t body = n - dir, at = (n + 16 + 3) & ~(size_t)3;
+  unsigned char *o = calloc(1, at + tl + 4);
+  if (!o)
+    return NULL;
+  memcpy(o, f, 12);
+  o[4] = (unsigned char)((nt + 1) >> 8);
+  o[5] = (unsigned char)(nt + 1);
+  for (unsigned i = 0; i < nt; i++) {
+    memcpy(o + 12 + 16 * i, f + 12 + 16 * i, 16);
+    fx_put32(o + 12 + 16 * i + 8, fx_be32(f + 12 + 16 * i + 8) + 16);
+  }
+  unsigned char *r = o + 12 + 16 * nt;
+  memcpy(r, tag, 4);
+  fx_put32(r + 8, (uint32_t)at);
+  fx_put32(r + 12, (uint32_t)tl);
+  memcpy(o + dir + 16, f + dir, body);
+  memcpy(o + at, t, tl);
+  *out_len = at + tl;
+  return o;
+}
+
 static inline int fx_s16(const unsigned char *p) {
   return (int16_t)(uint16_t)(p[0] << 8 | p[1]);
 }

@@ -346,6 +346,62 @@ static void test_cff(void **st) {
   ras_font_drop(f);
 }
 
+/* VORG on a CFF font (NimbusSans with a VORG table added): the sideways
+ * top origin is the table's value for listed glyphs, its default for the
+ * others; without the table, the OS/2 fallback. */
+static void test_vorg(void **st) {
+  (void)st;
+  size_t n;
+  unsigned char *d = fx_read(NIMBUS, &n);
+  if (!d) {
+    fprintf(stderr, "%s missing: VORG test skipped\n", NIMBUS);
+    skip();
+  }
+  unsigned char *plain_copy = malloc(n);
+  memcpy(plain_copy, d, n);
+  ras_font *plain;
+  assert_int_equal(ras_font_new(plain_copy, n, 0, "plain", &plain, NULL), 0);
+  uint32_t gA = ras_font_lookup(plain, 'A'), gB = ras_font_lookup(plain, 'B');
+  assert_true(gA && gB && gA != gB);
+  uint32_t lo = gA < gB ? gA : gB, hi = gA < gB ? gB : gA;
+  /* VORG 1.0: default 880, two records (sorted): lo -> 700, hi -> -50. */
+  unsigned char vorg[16] = {0, 1, 0, 0, 880 >> 8, 880 & 255, 0, 2};
+  vorg[8] = (unsigned char)(lo >> 8);
+  vorg[9] = (unsigned char)lo;
+  vorg[10] = 700 >> 8;
+  vorg[11] = 700 & 255;
+  vorg[12] = (unsigned char)(hi >> 8);
+  vorg[13] = (unsigned char)hi;
+  vorg[14] = 0xFF; /* -50 */
+  vorg[15] = 0xCE;
+  size_t n2;
+  unsigned char *d2 = fx_add_table(d, n, "VORG", vorg, sizeof vorg, &n2);
+  ras_font *f;
+  assert_int_equal(ras_font_new(d2, n2, 0, "vorg", &f, NULL), 0);
+  ras_glyph_metrics m, p;
+  assert_int_equal(ras_font_metrics(f, lo, &m), 0);
+  assert_true(fabs(m.top_y - 0.700) < 1e-9); /* NimbusSans: 1000 units */
+  assert_int_equal(ras_font_metrics(f, hi, &m), 0);
+  assert_true(fabs(m.top_y + 0.050) < 1e-9);
+  uint32_t other = ras_font_lookup(f, 'z');
+  assert_int_equal(ras_font_metrics(f, other, &m), 0);
+  assert_true(fabs(m.top_y - 0.880) < 1e-9);
+  assert_int_equal(ras_font_metrics(plain, other, &p), 0);
+  assert_true(fabs(p.top_y - 0.880) > 1e-3); /* the table made the change */
+  /* An unsorted table is ignored. */
+  vorg[9] = (unsigned char)hi, vorg[8] = (unsigned char)(hi >> 8);
+  vorg[13] = (unsigned char)lo, vorg[12] = (unsigned char)(lo >> 8);
+  unsigned char *d3 = fx_add_table(d, n, "VORG", vorg, sizeof vorg, &n2);
+  ras_font *g;
+  assert_int_equal(ras_font_new(d3, n2, 0, "unsorted", &g, NULL), 0);
+  assert_int_equal(ras_font_metrics(g, other, &m), 0);
+  assert_true(fabs(m.top_y - p.top_y) < 1e-9);
+  ras_font_drop(g);
+  ras_font_drop(f);
+  ras_font_drop(plain);
+  free(d);
+}
+
 /* Vertical metrics from vmtx (fonts-droid-fallback, in .ci/deps): the
  * sideways origin is the glyph's yMax plus its top side bearing, and the
  * advance the vmtx advance height; both read here from the tables. */
@@ -438,7 +494,7 @@ int main(void) {
       cmocka_unit_test(test_reject),        cmocka_unit_test(test_collection),
       cmocka_unit_test(test_run_path),      cmocka_unit_test(test_threads),
       cmocka_unit_test(test_cff),           cmocka_unit_test(test_vmtx),
-      cmocka_unit_test(test_cmap_order),
+      cmocka_unit_test(test_cmap_order),    cmocka_unit_test(test_vorg),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
