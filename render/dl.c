@@ -74,9 +74,10 @@ typedef struct st_ent {
   int pop_kind; /* ST_CLIP or ST_GROUP: which call closes it */
   uint32_t idx; /* command index */
   rect saved_clip;
-  rect uni;      /* union of the content's bboxes */
-  int from_mask; /* a clip pushed by end_mask */
-  int tile;      /* the first of a TileMode=None tile's three entries */
+  rect uni;       /* union of the content's bboxes */
+  int from_mask;  /* a clip pushed by end_mask */
+  int tile;       /* the first of a TileMode=None tile's three entries */
+  uint32_t first; /* first command of the construct (MASK for a mask) */
 } st_ent;
 
 struct ras_dl {
@@ -109,7 +110,12 @@ struct ras_dl {
   double tile_w, tile_h;  /* bitmap size in pixels (exact tile cell) */
   ras_tile tile;          /* parameters of this tile */
   ras_matrix tile_T;      /* tile space -> parent device */
-  int has_rect;           /* the geometry being recorded is rect_fx, not eb */
+  /* Band index: per 32-row block, the first and last top-level command
+   * (leaf, or whole clip/group/mask construct) that touches it, so a band
+   * walks only its part of the list. */
+  uint32_t *blk_first, *blk_last;
+  int nblk;
+  int has_rect; /* the geometry being recorded is rect_fx, not eb */
   int32_t rect_fx[4];
   ras_glyph_list *glyphs;  /* glyph runs, created on first use */
   ras_glyph_cache *gcache; /* shared glyph cache (borrowed), or NULL */
@@ -155,6 +161,8 @@ void ras_dl_drop(ras_dl *dl) {
   if (!dl)
     return;
   ras_dl_drop(dl->child);
+  free(dl->blk_first);
+  free(dl->blk_last);
   ras_glyph_list_drop(dl->glyphs);
   free(dl->cmds);
   free(dl->edges);
@@ -379,6 +387,44 @@ static int detect_rect(ras_dl *dl, const ras_path *p, const ras_matrix *m) {
   return 1;
 }
 
+static int index_init(ras_dl *dl) {
+  dl->nblk = (dl->h + RAS_BLOCK_ROWS - 1) / RAS_BLOCK_ROWS;
+  dl->blk_first = malloc((size_t)dl->nblk * sizeof *dl->blk_first);
+  dl->blk_last = calloc((size_t)dl->nblk, sizeof *dl->blk_last);
+  if (!dl->blk_first || !dl->blk_last)
+    return XR_E_NOMEM;
+  for (int i = 0; i < dl->nblk; i++)
+    dl->blk_first[i] = NO_END;
+  return 0;
+}
+
+/* Commands [first, last] form one top-level unit touching rows of r. */
+static void index_range(ras_dl *dl, uint32_t first, uint32_t last, rect r) {
+  if (rect_empty(r) || !dl->blk_first)
+    return;
+  int b0 = r.y0 >> RAS_BLOCK_SHIFT, b1 = (r.y1 - 1) >> RAS_BLOCK_SHIFT;
+  if (b0 < 0)
+    b0 = 0;
+  if (b1 >= dl->nblk)
+    b1 = dl->nblk - 1;
+  for (int b = b0; b <= b1; b++) {
+    if (first < dl->blk_first[b])
+      dl->blk_first[b] = first;
+    if (last > dl->blk_last[b])
+      dl->blk_last[b] = last;
+  }
+}
+
+/* Open constructs that recorded commands (elided and dropped ones do not
+ * count: their content is top-level or absent). */
+static int rec_depth(const ras_dl *dl) {
+  int n = 0;
+  for (int i = 0; i < dl->depth; i++)
+    n += dl->stk[i].kind == ST_CLIP || dl->stk[i].kind == ST_GROUP ||
+         dl->stk[i].kind == ST_MASK;
+  return n;
+}
+
 static void note_bbox(ras_dl *dl, rect r) {
   if (dl->depth > 0)
     dl->stk[dl->depth - 1].uni = rect_or(dl->stk[dl->depth - 1].uni, r);
@@ -486,6 +532,8 @@ static int record_fill(ras_dl *dl, int rule, const ras_paint *paint, int a,
       (uint8_t)((c->rgb[0] * 77 + c->rgb[1] * 150 + c->rgb[2] * 29 + 128) >> 8);
   c->alpha = (uint8_t)a;
   note_bbox(dl, r);
+  if (rec_depth(dl) == 0)
+    index_range(dl, idx, idx, r);
   return 0;
 }
 
@@ -513,6 +561,8 @@ static int dl_begin_page(void *dev, double width, double height) {
   ras_eb_init(&dl->eb, dl->w, dl->h, max_edges);
   dl->clip = (rect){0, 0, dl->w, dl->h};
   dl->post = ras_matrix_scale(dl->scale, dl->scale);
+  if (index_init(dl))
+    return XR_E_NOMEM;
   dl->begun = 1;
   return 0;
 }
@@ -563,6 +613,7 @@ static int push(ras_dl *dl, int kind, int pop_kind, uint32_t idx) {
   e->uni = EMPTY;
   e->from_mask = 0;
   e->tile = 0;
+  e->first = idx;
   return 0;
 }
 
@@ -656,6 +707,11 @@ static int pop(ras_dl *dl, int pop_kind, int end_op) {
   if (e.kind == ST_DROPPED && e.pop_kind == ST_GROUP && dl->dropping)
     dl->dropping--;
   dl->depth--;
+  if ((e.kind == ST_CLIP || e.kind == ST_GROUP) && rec_depth(dl) == 0) {
+    const cmd *b = &dl->cmds[e.idx];
+    index_range(dl, e.first, (uint32_t)dl->ncmd - 1,
+                (rect){b->x0, b->y0, b->x1, b->y1});
+  }
   dl->clip = e.saved_clip;
   note_bbox(dl, e.uni);
   return 0;
@@ -834,6 +890,8 @@ static int dl_fill_glyphs(void *dev, const ras_glyph_run *run,
                     8);
       c->alpha = (uint8_t)a;
       note_bbox(dl, r);
+      if (rec_depth(dl) == 0)
+        index_range(dl, idx, idx, r);
     }
   }
   if (rc >= 0 && big.nverbs) {
@@ -1142,7 +1200,35 @@ static int replay(band *b) {
   const ras_dl *dl = b->dl;
   ras_render_ctx *ctx = b->ctx;
   int rc = 0;
-  for (size_t i = 0; i < dl->ncmd && !rc; i++) {
+  /* Only the top-level units that touch the band's blocks. */
+  size_t i0 = SIZE_MAX, i1 = 0;
+  int b0 = b->y0 >> RAS_BLOCK_SHIFT, b1 = (b->y1 - 1) >> RAS_BLOCK_SHIFT;
+  for (int k = b0; k <= b1 && k < dl->nblk; k++) {
+    if (dl->blk_first[k] == NO_END)
+      continue;
+    if (dl->blk_first[k] < i0)
+      i0 = dl->blk_first[k];
+    if (dl->blk_last[k] + (size_t)1 > i1)
+      i1 = dl->blk_last[k] + (size_t)1;
+  }
+  if (dl->depth > 0) {
+    /* Constructs still open (an unfinished list) are not indexed. */
+    size_t f = dl->stk[0].first;
+    for (int k = 0; k < dl->depth; k++)
+      if (dl->stk[k].kind == ST_CLIP || dl->stk[k].kind == ST_GROUP ||
+          dl->stk[k].kind == ST_MASK) {
+        f = dl->stk[k].first;
+        break;
+      }
+    if (f < i0)
+      i0 = f;
+    i1 = dl->ncmd;
+  }
+  if (!dl->blk_first) {
+    i0 = 0;
+    i1 = dl->ncmd;
+  }
+  for (size_t i = i0; i < i1 && i < dl->ncmd && !rc; i++) {
     const cmd *c = &dl->cmds[i];
     rs_ent *e;
     switch (c->op) {
@@ -1504,6 +1590,10 @@ static int dl_begin_tile(void *dev, const ras_path *path, const ras_matrix *ctm,
   c->h = (int)H;
   ras_eb_init(&c->eb, c->w, c->h, c->max_bytes / sizeof(ras_edge));
   c->clip = (rect){0, 0, c->w, c->h};
+  if (index_init(c)) {
+    ras_dl_drop(c);
+    return XR_E_NOMEM;
+  }
   ras_matrix to_bitmap =
       ras_matrix_concat(ras_matrix_translate(-tile->x, -tile->y),
                         ras_matrix_scale(W / tile->w, H / tile->h));
