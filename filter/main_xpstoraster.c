@@ -279,7 +279,20 @@ typedef struct pass {
   int *pages;
   int n, cap;
   int dpi, cs;
+  double mw, mh; /* media in the page's own orientation; 0: none */
+  int fit;
 } pass;
+
+/* The media as the renderer must see it to decide whether a page fits:
+ * turned back when the page is turned onto it. */
+static void pass_media(const xr_print_layer *s, double *mw, double *mh) {
+  *mw = *mh = 0;
+  if (!(s->set & XR_PS_MEDIA))
+    return;
+  int r = xr_print_rotation(s->orientation);
+  *mw = r == 90 || r == 270 ? s->media_h_in : s->media_w_in;
+  *mh = r == 90 || r == 270 ? s->media_w_in : s->media_h_in;
+}
 
 static int run_pass(job *j, pass *ps, const xr_band_sink *sink) {
   if (ps->n == 0)
@@ -320,6 +333,9 @@ static int run_pass(job *j, pass *ps, const xr_band_sink *sink) {
   ro.dpi = ps->dpi;
   ro.colorspace = ps->cs;
   ro.pages = spec;
+  ro.media_width_in = ps->mw;
+  ro.media_height_in = ps->mh;
+  ro.fit = ps->fit;
   rc = xr_doc_render(doc, &ro, sink, &err);
   xr_doc_close(doc);
   free(spec);
@@ -328,8 +344,11 @@ static int run_pass(job *j, pass *ps, const xr_band_sink *sink) {
 
 static int pass_add(job *j, pass *ps, int page, const xr_print_layer *s,
                     const xr_band_sink *sink) {
+  double mw, mh;
+  pass_media(s, &mw, &mh);
   if (ps->n && (page <= ps->pages[ps->n - 1] || s->dpi != ps->dpi ||
-                s->colorspace != ps->cs)) {
+                s->colorspace != ps->cs || mw != ps->mw || mh != ps->mh ||
+                s->fit != ps->fit)) {
     int rc = run_pass(j, ps, sink);
     if (rc < 0)
       return rc;
@@ -347,13 +366,16 @@ static int pass_add(job *j, pass *ps, int page, const xr_print_layer *s,
   ps->pages[ps->n++] = page;
   ps->dpi = s->dpi;
   ps->cs = s->colorspace;
+  ps->mw = mw;
+  ps->mh = mh;
+  ps->fit = s->fit;
   return 0;
 }
 
 /* Job copies × (documents × document copies × selected pages); with
  * uncollated job copies each page is repeated in place instead. */
 static int render_all(job *j, const xr_band_sink *sink) {
-  pass ps = {NULL, 0, 0, 0, 0};
+  pass ps = {NULL, 0, 0, 0, 0, 0, 0, 0};
   int rc = 0;
   int copies = j->job_eff.copies > 0 ? j->job_eff.copies : 1;
   int rounds = copies, repeat = 1;
@@ -383,6 +405,8 @@ static int render_all(job *j, const xr_band_sink *sink) {
       ro.dpi = j->job_eff.dpi;
       ro.colorspace = j->job_eff.colorspace;
       ro.pages = j->pages[0] ? j->pages : NULL;
+      pass_media(&j->job_eff, &ro.media_width_in, &ro.media_height_in);
+      ro.fit = j->job_eff.fit;
       rc = xr_doc_render(doc, &ro, sink, &err);
       xr_doc_close(doc);
     }

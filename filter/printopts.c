@@ -39,7 +39,7 @@ static void warnf(xr_print_warn_fn warn, void *ud, const char *fmt, ...) {
 void xr_print_defaults(xr_print_layer *out) {
   memset(out, 0, sizeof *out);
   out->set = XR_PS_DPI | XR_PS_COLOR | XR_PS_ORIENT | XR_PS_DUPLEX |
-             XR_PS_COPIES | XR_PS_DOC_COPIES | XR_PS_COLLATE;
+             XR_PS_COPIES | XR_PS_DOC_COPIES | XR_PS_COLLATE | XR_PS_FIT;
   out->dpi = DEFAULT_DPI;
   out->colorspace = XR_CS_RGB;
   out->orientation = XPS_ORIENT_PORTRAIT;
@@ -47,6 +47,8 @@ void xr_print_defaults(xr_print_layer *out) {
   out->copies = 1;
   out->doc_copies = 1;
   out->collate = 1;
+  /* As IPP print-scaling=auto: only a page larger than the media shrinks. */
+  out->fit = XR_FIT_SCALE;
 }
 
 void xr_print_over(xr_print_layer *dst, const xr_print_layer *src) {
@@ -70,6 +72,8 @@ void xr_print_over(xr_print_layer *dst, const xr_print_layer *src) {
     dst->doc_copies = src->doc_copies;
   if (s & XR_PS_COLLATE)
     dst->collate = src->collate;
+  if (s & XR_PS_FIT)
+    dst->fit = src->fit;
   dst->set |= s;
 }
 
@@ -361,6 +365,23 @@ int xr_print_from_options(xr_print_layer *out, const char *copies,
         out->collate = 1;
       } else {
         bad = 1;
+      }
+    } else if (!strcmp(k, "print-scaling")) {
+      /* We never enlarge: fill and fit shrink an oversize page like auto. */
+      if (!strcmp(v, "none")) {
+        out->set |= XR_PS_FIT;
+        out->fit = XR_FIT_CLIP;
+      } else if (!strcmp(v, "auto") || !strcmp(v, "auto-fit") ||
+                 !strcmp(v, "fit") || !strcmp(v, "fill")) {
+        out->set |= XR_PS_FIT;
+        out->fit = XR_FIT_SCALE;
+      } else {
+        bad = 1;
+      }
+    } else if (!strcmp(k, "fit-to-page")) {
+      if (strcasecmp(v, "false") && strcasecmp(v, "no") && strcmp(v, "0")) {
+        out->set |= XR_PS_FIT;
+        out->fit = XR_FIT_SCALE;
       }
     } else if (!strcmp(k, "page-ranges")) {
       if (xr_pages_check(v) < 0 || strlen(v) >= size)

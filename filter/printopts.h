@@ -25,7 +25,8 @@ enum {
   XR_PS_DUPLEX = 1u << 4,
   XR_PS_COPIES = 1u << 5,     /* whole-job collated copies */
   XR_PS_DOC_COPIES = 1u << 6, /* copies of each document */
-  XR_PS_COLLATE = 1u << 7     /* job copies collated (1) or page by page */
+  XR_PS_COLLATE = 1u << 7,    /* job copies collated (1) or page by page */
+  XR_PS_FIT = 1u << 8         /* a page larger than the media: enum xr_fit */
 };
 
 /* One layer. Fields count only when their bit is in set. */
@@ -39,6 +40,7 @@ typedef struct xr_print_layer {
   int duplex;          /* enum xps_duplex */
   int copies, doc_copies;
   int collate;
+  int fit; /* XR_FIT_SCALE or XR_FIT_CLIP */
 } xr_print_layer;
 
 /* Reports a setting that was given but cannot be used (it is ignored). */
@@ -58,7 +60,8 @@ void xr_print_from_ticket(xr_print_layer *out, const xps_ticket *t);
  * number; a value above 1 counts, 1 is what cupsd sends when nobody asked),
  * and fills out. Known options: Resolution, printer-resolution, ColorModel,
  * print-color-mode, PageSize, media, PageRegion, orientation-requested,
- * landscape, sides, Duplex, collate, Collate, multiple-document-handling.
+ * landscape, sides, Duplex, collate, Collate, multiple-document-handling,
+ * print-scaling, fit-to-page.
  * page-ranges is returned through pages (owned by the caller, size bytes; ""
  * when absent) after validation. When ppd is not NULL (a ppd_file_t *), media
  * names are also looked up in it. Returns 0, or XR_E_USAGE for a malformed

@@ -46,10 +46,14 @@ def fail(msg):
 
 
 def main():
-    # rastercheck.py FILE [--png PAGE OUT.png]
+    # rastercheck.py FILE [--png PAGE OUT.png | --pixel PAGE X Y]
     want_png = None
+    want_px = None
     if len(sys.argv) == 5 and sys.argv[2] == "--png":
         want_png = (int(sys.argv[3]), sys.argv[4])
+    if len(sys.argv) == 6 and sys.argv[2] == "--pixel":
+        want_px = (int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        want_png = (want_px[0], None)
     data = open(sys.argv[1], "rb").read() if len(sys.argv) > 1 and \
         sys.argv[1] != "-" else sys.stdin.buffer.read()
     if len(data) < 4:
@@ -127,8 +131,15 @@ def main():
                 if want_png and want_png[0] == page:
                     rows.extend([bytes(line)] * rep)
                 y += rep
-        if want_png and want_png[0] == page:
+        if want_png and want_png[0] == page and want_png[1]:
             write_png(want_png[1], w, ht, bpp, rows)
+        if want_px and want_px[0] == page:
+            x, y = want_px[1], want_px[2]
+            if bpp == 1:
+                v = "%d" % ((rows[y][x >> 3] >> (7 - (x & 7))) & 1)
+            else:
+                v = rows[y][x * unit:(x + 1) * unit].hex()
+            print("pixel %d %d %d %s" % (page, x, y, v))
         print("page %d w=%d h=%d dpi=%dx%d bpp=%d cs=%d pt=%dx%d name=%s "
               "duplex=%d tumble=%d copies=%d ink=%.4f"
               % (page, w, ht, xdpi, ydpi, bpp, cs, pw, ph, name or "-",

@@ -87,6 +87,14 @@ static void test_options(void **state) {
   assert_int_equal(opts(&l, NULL, "collate=false", pages, &w), 0);
   assert_int_equal(l.set, XR_PS_COLLATE);
   assert_int_equal(l.collate, 0);
+  assert_int_equal(opts(&l, NULL, "print-scaling=none", pages, &w), 0);
+  assert_int_equal(l.set, XR_PS_FIT);
+  assert_int_equal(l.fit, XR_FIT_CLIP);
+  assert_int_equal(opts(&l, NULL, "fit-to-page=true", pages, &w), 0);
+  assert_int_equal(l.fit, XR_FIT_SCALE);
+  assert_int_equal(opts(&l, NULL, "print-scaling=stretch", pages, &w), 0);
+  assert_int_equal(w.n, 1);
+  assert_int_equal(l.set, 0);
   assert_int_equal(opts(&l, NULL, "Collate=True", pages, &w), 0);
   assert_int_equal(l.collate, 1);
   assert_int_equal(

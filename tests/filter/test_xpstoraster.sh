@@ -152,6 +152,23 @@ run landscape FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 \
   "Resolution=20 orientation-requested=4 ColorModel=CMYK" "$D/bad_ticket.xps"
 page_has landscape 1 w=220 h=170 bpp=32 cs=6
 
+# A page larger than its media shrinks to fit by default (IPP
+# print-scaling=auto); print-scaling=none centres and crops it instead.
+# levels.xps page 2 (11x8.5 in, turned) on A5: scaled, the black bar along
+# its top edge survives, so more ink.
+run fit FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "page-ranges=2" "$D/levels.xps"
+run clip FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "page-ranges=2 print-scaling=none" \
+  "$D/levels.xps"
+page_has fit 1 w=583 h=827
+page_has clip 1 w=583 h=827
+# Scaled, the content's top edge (a black bar) lies along the left edge;
+# clipped, it is cut off.
+px() { $CHECK "$T/$1.out" --pixel 1 "$2" "$3" | sed -n 's/^pixel [0-9]* [0-9]* [0-9]* //p'; }
+[ "$(px fit 10 500)" = 000000 ] || fail "scale to fit: (10,500) is $(px fit 10 500), want black"
+[ "$(px clip 10 500)" = ffffff ] || fail "clip: (10,500) is $(px clip 10 500), want white"
+grep -q "^INFO: Pages larger than the media will be" "$T/fit.err" &&
+  fail "the CUPS filter asked a question nobody can answer"
+
 # Page tickets may change resolution and colour: page 2 in its own pass.
 run mixed FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 2 "" "$D/mixed.xps"
 [ $RC = 0 ] || fail "mixed: exit $RC"
