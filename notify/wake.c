@@ -1,31 +1,58 @@
 /* Sleep/wake handshake between posters and the notifier thread.
  *
- * This is the store-buffering (Dekker) pattern, closed with two fences:
+ * This is the store-buffering (Dekker) pattern:
  *
  *   poster:   publish work (release store)   notifier: sleeping = 1 (relaxed)
- *             fence(seq_cst)                           fence(seq_cst)
+ *             barrier P                                barrier N
  *             read sleeping (relaxed)                  re-check work
  *
- * The two seq_cst fences are ordered one way or the other, so either the
- * poster sees sleeping == 1 and wakes the thread, or the notifier's re-check
- * sees the work and does not sleep; a wake-up cannot be lost. The relaxed
- * peek of `sleeping` keeps the common case (thread awake) free of any
- * read-modify-write on the shared line; only then do posters race on the
- * exchange, and exactly one of them writes the eventfd.
+ * With both barriers full fences, either the poster sees sleeping == 1 and
+ * wakes the thread, or the notifier's re-check sees the work and does not
+ * sleep; a wake-up cannot be lost.
  *
+ * Posting is the hot path and sleeping the rare one, so the cost is moved
+ * to the sleeper (an asymmetric fence): where the kernel offers
+ * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), barrier N is that call,
+ * which makes every running thread of the process pass a full memory
+ * barrier before it returns, and barrier P is only a compiler barrier. A
+ * poster's load of `sleeping` then either follows that forced barrier (and
+ * sees 1), or precedes it, in which case its earlier publish was drained
+ * from the store buffer by it and the re-check sees the work. Without
+ * membarrier (old kernels, seccomp), both barriers are seq_cst fences.
+ *
+ * The relaxed peek of `sleeping` keeps the common case (thread awake) free
+ * of any read-modify-write on the shared line; only then do posters race
+ * on the exchange, and exactly one of them writes the eventfd.
  * sleeping: relaxed peek, then exchange(relaxed); ordering comes from the
- * fences above. The eventfd write/read pair is a syscall and orders itself.
- * wakeups: relaxed, statistics only. */
+ * barriers above. The eventfd write/read pair is a syscall and orders
+ * itself. wakeups: relaxed, statistics only. */
 #include "notify/wake.h"
 
 #include <errno.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "xpsraster/error.h"
 
+/* Process-wide and set once: whether the expedited private membarrier is
+ * registered for this process (registration covers all its threads). */
+static pthread_once_t asym_once = PTHREAD_ONCE_INIT;
+static int asym_ok;
+
+static void asym_init(void) {
+  long cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+  asym_ok = cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+            syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+                    0, 0) == 0;
+}
+
 int ntf_wake_open(struct ntf_wake *w) {
+  pthread_once(&asym_once, asym_init);
+  atomic_init(&w->asym, asym_ok);
   w->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   atomic_init(&w->sleeping, 0);
   atomic_init(&w->wakeups, 0);
@@ -39,7 +66,10 @@ void ntf_wake_close(struct ntf_wake *w) {
 }
 
 void ntf_wake_signal(struct ntf_wake *w) {
-  atomic_thread_fence(memory_order_seq_cst);
+  if (atomic_load_explicit(&w->asym, memory_order_relaxed))
+    atomic_signal_fence(memory_order_seq_cst); /* barrier P, compiler only */
+  else
+    atomic_thread_fence(memory_order_seq_cst);
   if (atomic_load_explicit(&w->sleeping, memory_order_relaxed) == 0)
     return;
   if (atomic_exchange_explicit(&w->sleeping, 0, memory_order_relaxed) == 0)
@@ -54,6 +84,12 @@ void ntf_wake_signal(struct ntf_wake *w) {
 void ntf_wake_prepare(struct ntf_wake *w) {
   atomic_store_explicit(&w->sleeping, 1, memory_order_relaxed);
   atomic_thread_fence(memory_order_seq_cst);
+  /* Barrier N. It cannot fail once registered; if it ever did, posters
+   * would be unfenced, so fall back to fences for good (the loss of one
+   * wake-up is then bounded by the next post). */
+  if (atomic_load_explicit(&w->asym, memory_order_relaxed) &&
+      syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+    atomic_store_explicit(&w->asym, 0, memory_order_relaxed);
 }
 
 void ntf_wake_cancel(struct ntf_wake *w) {

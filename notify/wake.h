@@ -9,6 +9,9 @@
 
 struct ntf_wake {
   int fd; /* eventfd, polled by the notifier thread */
+  /* 1: posters need only a compiler barrier (see wake.c). Set at open;
+   * cleared (relaxed) only if membarrier ever failed. */
+  atomic_int asym;
   _Alignas(64) atomic_int sleeping;
   atomic_ulong wakeups; /* statistics */
 };

@@ -230,6 +230,50 @@ static void test_wakeups_coalesce(void **state) {
   assert_int_equal(r.bad, 0);
 }
 
+/* Every post is delivered without a later post to push it: a lost
+ * wake-up would leave the event waiting forever. Posts are timed to land
+ * while the notifier thread is on its way to sleep. */
+struct pingpong {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  long got;
+};
+
+static void pong(const xr_event *ev, void *ud) {
+  struct pingpong *p = ud;
+  (void)ev;
+  pthread_mutex_lock(&p->mu);
+  p->got++;
+  pthread_cond_signal(&p->cv);
+  pthread_mutex_unlock(&p->mu);
+}
+
+static void test_no_lost_wakeup(void **state) {
+  xr_notifier *n;
+  struct pingpong p = {.mu = PTHREAD_MUTEX_INITIALIZER,
+                       .cv = PTHREAD_COND_INITIALIZER};
+  unsigned seed = 42;
+  (void)state;
+  assert_int_equal(xr_notifier_new(NULL, &n), XR_OK);
+  assert_int_equal(xr_notifier_add_callback_sink(n, pong, &p), XR_OK);
+  for (long i = 1; i <= 3000; i++) {
+    struct timespec gap = {0, (long)(rand_r(&seed) % 30000)};
+    nanosleep(&gap, NULL);
+    assert_int_equal(xr_notify_message(n, XR_LEVEL_INFO, "ping"), XR_OK);
+    pthread_mutex_lock(&p.mu);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;
+    while (p.got < i)
+      if (pthread_cond_timedwait(&p.cv, &p.mu, &until) != 0)
+        break;
+    long got = p.got;
+    pthread_mutex_unlock(&p.mu);
+    assert_int_equal(got, i);
+  }
+  xr_notifier_drop(n);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_new_rejects_bad_sizes),
@@ -239,6 +283,7 @@ int main(void) {
       cmocka_unit_test(test_threads_small_queue),
       cmocka_unit_test(test_threads_default_queue),
       cmocka_unit_test(test_wakeups_coalesce),
+      cmocka_unit_test(test_no_lost_wakeup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
