@@ -547,6 +547,30 @@ static void test_windows_like_ticket(void **state) {
   assert_int_equal(t.job_copies, 4);
 }
 
+/* The walk is bounded by the PAGES limit (levels.xps has 3 pages) and by
+ * ENTRY_COUNT for documents (it has 2). */
+static void test_set_limits(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  xps_pkg *pkg = open_corpus("levels.xps", &ctx);
+  xps_ticket_set set;
+  xr_errinfo err;
+  xr_limits_set(&ctx.limits, XR_LIMIT_PAGES, 3);
+  assert_int_equal(xps_ticket_set_load(pkg, &ctx, &set, &err), 0);
+  assert_int_equal(set.npages, 3);
+  xps_ticket_set_free(&set);
+  xr_limits_set(&ctx.limits, XR_LIMIT_PAGES, 2);
+  assert_int_equal(xps_ticket_set_load(pkg, &ctx, &set, &err), XR_E_LIMIT);
+  assert_non_null(strstr(err.msg, "PageContent"));
+  assert_null(set.docs); /* nothing left allocated */
+  xr_limits_set(&ctx.limits, XR_LIMIT_PAGES, 100);
+  xr_limits_set(&ctx.limits, XR_LIMIT_ENTRY_COUNT, 1);
+  assert_int_equal(xps_ticket_set_load(pkg, &ctx, &set, &err), XR_E_LIMIT);
+  xps_pkg_close(pkg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_ticket),
@@ -563,6 +587,7 @@ int main(void) {
       cmocka_unit_test(test_set_job_and_oxps),
       cmocka_unit_test(test_set_bad_tickets_warn),
       cmocka_unit_test(test_discard_load),
+      cmocka_unit_test(test_set_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
