@@ -226,6 +226,10 @@ void ras_font_drop(ras_font *f) {
   free(f);
 }
 
+size_t ras_font_size(const ras_font *f) {
+  return f->size;
+}
+
 int ras_font_has_cmap(const ras_font *f) {
   for (int i = 0; i < CM_COUNT; i++)
     if (f->cmaps[i])

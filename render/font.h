@@ -38,6 +38,9 @@ int ras_font_new(unsigned char *data, size_t size, int index, const char *part,
 ras_font *ras_font_keep(ras_font *f);
 void ras_font_drop(ras_font *f);
 
+/* Bytes of font data the font holds (the whole file). */
+size_t ras_font_size(const ras_font *f);
+
 /* Number of faces in the file (1 unless a collection), number of glyphs. */
 int ras_font_face_count(const ras_font *f);
 int ras_font_glyph_count(const ras_font *f);

@@ -25,6 +25,7 @@ struct xps_fonts {
   pthread_mutex_t lock;
   entry *buckets[NBUCKETS];
   int count;
+  size_t bytes; /* font data loaded for the job, against JOB_MEMORY */
   ras_font *fallback;
   int fallback_tried;
   char *fallback_path;
@@ -261,6 +262,18 @@ ras_font *xps_fonts_load(xps_fonts *t, xps_pkg *pkg, const char *part,
     f = ras_font_keep(e->font);
   } else {
     f = load_part(pkg, part, index, ctx, from ? from : "?", line);
+    size_t budget = (size_t)xps_limit(ctx, XR_LIMIT_JOB_MEMORY);
+    if (f &&
+        ras_font_size(f) > budget - (t->bytes < budget ? t->bytes : budget)) {
+      xps_warn(ctx, XR_E_LIMIT, part, -1,
+               "fonts of this job would exceed JOB_MEMORY (%zu bytes "
+               "loaded); using the fallback font",
+               t->bytes);
+      ras_font_drop(f);
+      f = NULL;
+    } else if (f) {
+      t->bytes += ras_font_size(f);
+    }
     if (t->count < XPS_FONTS_MAX) {
       size_t len = strlen(part);
       e = malloc(sizeof *e + len + 1);

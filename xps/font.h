@@ -24,7 +24,9 @@
 #endif
 
 /* Distinct (part, face index) entries kept per job; past it fonts are
- * loaded per use and not shared (hostile documents naming many fonts). */
+ * loaded per use and not shared (hostile documents naming many fonts).
+ * The font data a job loads counts against JOB_MEMORY: a font that would
+ * pass it warns and the fallback stands in. */
 #define XPS_FONTS_MAX 4096
 
 typedef struct xps_fonts xps_fonts;

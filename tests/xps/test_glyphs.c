@@ -474,6 +474,39 @@ static void test_unmapped(void **st) {
   fix_done(&x);
 }
 
+static void test_font_memory(void **st) {
+  (void)st;
+  fix x;
+  fix_init(&x);
+  size_t n;
+  unsigned char *d = fx_read(DEJAVU_SANS, &n);
+  free(d);
+  /* Room for one DejaVu Sans, not for the collection after it. */
+  xr_limits_set(&x.ctx.limits, XR_LIMIT_JOB_MEMORY, (int64_t)n + 1000);
+  x.in.unicode = "a";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(x.l.used_fallback, 0);
+  assert_int_equal(nwarn, 0);
+  x.in.font_uri = "/Resources/pair.ttc#1";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(x.l.used_fallback, 1);
+  assert_int_equal(nwarn, 1);
+  assert_non_null(strstr(lastwarn, "JOB_MEMORY"));
+  assert_non_null(strstr(lastwarn, "/Resources/pair.ttc"));
+  /* Exactly at the limit is fine. */
+  fix_done(&x);
+  fix_init(&x);
+  xr_limits_set(&x.ctx.limits, XR_LIMIT_JOB_MEMORY, (int64_t)n);
+  x.in.unicode = "a";
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(x.l.used_fallback, 0);
+  xr_limits_set(&x.ctx.limits, XR_LIMIT_JOB_MEMORY, (int64_t)n - 1);
+  x.in.font_uri = "/Resources/{" GUID "}.odttf"; /* same size, new part */
+  assert_int_equal(run(&x), 0);
+  assert_int_equal(x.l.used_fallback, 1);
+  fix_done(&x);
+}
+
 static void test_limit_glyphs(void **st) {
   (void)st;
   fix x;
@@ -559,6 +592,7 @@ int main(void) {
       cmocka_unit_test(test_odttf),
       cmocka_unit_test(test_bad_fonts_fallback),
       cmocka_unit_test(test_unmapped),
+      cmocka_unit_test(test_font_memory),
       cmocka_unit_test(test_limit_glyphs),
       cmocka_unit_test(test_limit_cluster_map),
       cmocka_unit_test(test_limit_font_size),
