@@ -347,6 +347,15 @@ if print_doc levels "$T/docs/levels.xps"; then
   for p in 2 4; do expect_page levels $p w=583 h=827 dpi=100x100 name=iso_a5_148x210mm; done
 fi
 
+# 3b. Auto-typed by content: no extension, no document-format.
+cp "$T/docs/levels.xps" "$T/docs/levels-noext"
+if print_doc sniffed "$T/docs/levels-noext"; then
+  expect_completed sniffed
+  expect_pages sniffed 5
+  grep -q "\[Job $JOB_ID\] Request file type is application/vnd.ms-xpsdocument" \
+    "$T/log/error_log" || fail "sniffed: not typed application/vnd.ms-xpsdocument"
+fi
+
 # 4. page-ranges select within the copies: page 2 of doc 1, twice.
 if print_doc ranges -o page-ranges=2 "$T/docs/levels.xps"; then
   expect_completed ranges
