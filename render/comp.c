@@ -146,16 +146,13 @@ static int blend_gray_vec(uint8_t *p, const uint8_t *a, uint8_t c, int n) {
 #endif
 }
 
-static int blend_rgb_vec(uint8_t *p, const uint8_t *a, const uint8_t *c,
+static int blend_rgb_vec(uint8_t *p, const uint8_t *a, const uint8_t *pat,
                          int n) {
 #ifdef VEC_BLEND
-  uint8_t pat[48];
-  for (int k = 0; k < 48; k++)
-    pat[k] = c[k % 3];
   return __builtin_cpu_supports("avx2") ? rgb_vec_avx2(p, a, pat, n)
                                         : rgb_vec_sse2(p, a, pat, n);
 #else
-  (void)p, (void)a, (void)c, (void)n;
+  (void)p, (void)a, (void)pat, (void)n;
   return 0;
 #endif
 }
@@ -164,13 +161,17 @@ static int blend_rgb_vec(uint8_t *p, const uint8_t *a, const uint8_t *c,
  * Specialised for the opaque gray and RGB bases, where pages spend their
  * time; layers take the general loop. */
 static void blend(ras_surf *d, uint8_t *p, int len, const uint8_t *c,
-                  const uint8_t *s, uint32_t sa, uint8_t *scratch) {
+                  const uint8_t *s, uint32_t sa, ras_fill *f) {
   int nc = d->nc;
-  (void)scratch;
-  if (!d->alpha && s && len >= 16) {
+  if (!d->alpha && s && len >= 16 && f) {
     /* The vector loop does whole runs of 16, the scalar one the rest. */
+    if (nc == 3 && !f->pat_ok) {
+      for (int k = 0; k < 48; k += 3)
+        memcpy(f->pat + k, c, 3);
+      f->pat_ok = 1;
+    }
     int done = nc == 1   ? blend_gray_vec(p, s, c[0], len)
-               : nc == 3 ? blend_rgb_vec(p, s, c, len)
+               : nc == 3 ? blend_rgb_vec(p, s, f->pat, len)
                          : 0;
     p += (size_t)done * (size_t)nc;
     s += done;
@@ -284,7 +285,7 @@ void ras_comp_fill_span(void *ud, int y, int x, int len, const uint8_t *cov,
       m ? m->data + (size_t)(y - m->y0) * m->stride + (size_t)(x - m->x0)
         : NULL;
   if (f->a == 255 && !mr) {
-    blend(d, p, len, f->c, cov, 0, f->tmp);
+    blend(d, p, len, f->c, cov, 0, f);
     return;
   }
   for (int i = 0; i < len; i++) {
@@ -293,7 +294,7 @@ void ras_comp_fill_span(void *ud, int y, int x, int len, const uint8_t *cov,
       v = ras_div255(v * f->a);
     s[i] = (uint8_t)(mr ? ras_div255(v * mr[i]) : v);
   }
-  blend(d, p, len, f->c, s, 0, f->tmp);
+  blend(d, p, len, f->c, s, 0, f);
 }
 
 void ras_comp_mask_span(void *ud, int y, int x, int len, const uint8_t *cov,

@@ -32,6 +32,8 @@ typedef struct ras_fill {
   uint8_t c[3];         /* colour in dst's channels */
   uint8_t a;            /* paint alpha */
   uint8_t *tmp;         /* scratch of at least the band width */
+  uint8_t pat[48];      /* c repeated, built on first use; zero-init */
+  int pat_ok;
 } ras_fill;
 
 /* ras_span_fn callbacks. */

@@ -1151,6 +1151,7 @@ static void do_fill(band *b, const cmd *c) {
     return;
   }
   ras_fill f;
+  memset(&f, 0, sizeof f);
   f.dst = b->dst;
   f.clip = b->clip;
   f.a = c->alpha;
@@ -1238,7 +1239,8 @@ static int replay(band *b) {
       break;
     case OP_GLYPHS:
       if (hits(b, c)) {
-        ras_fill f = {b->dst, b->clip, {0, 0, 0}, c->alpha, b->ctx->tmp};
+        ras_fill f = {
+            .dst = b->dst, .clip = b->clip, .a = c->alpha, .tmp = b->ctx->tmp};
         if (b->dst->nc == 1)
           f.c[0] = c->gray;
         else

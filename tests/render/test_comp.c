@@ -42,8 +42,11 @@ static void spans_match_formula(void **state) {
       uint8_t pa = iter % 2 ? 255 : rnd8();
       ras_surf s = {base, (size_t)W * 3, 0, 0, W, 1, nc, 0};
       ras_mask m = {mask, W, 0, 0, W, 1};
-      ras_fill f = {
-          &s, use_clip ? &m : NULL, {rnd8(), rnd8(), rnd8()}, pa, tmp};
+      ras_fill f = {.dst = &s,
+                    .clip = use_clip ? &m : NULL,
+                    .c = {rnd8(), rnd8(), rnd8()},
+                    .a = pa,
+                    .tmp = tmp};
       uint8_t ca = (uint8_t)(1 + iter % 254);
       ras_comp_fill_span(&f, 0, x, len, constant ? NULL : cov + x, ca);
       for (int i = x; i < x + len; i++) {
