@@ -46,7 +46,7 @@ static void entry_free(pkg_entry *e) {
     return;
   loc_free(&e->whole);
   if (e->pieces)
-    for (uint32_t i = 0; i < e->cap; i++)
+    for (uint32_t i = 0; i < e->have; i++)
       loc_free(&e->pieces[i]);
   free(e->pieces);
   free(e->why);
@@ -159,7 +159,7 @@ int xps_pkg_check_sizes(xps_pkg *pkg, const char *name, int64_t offset,
 static int add_piece(xps_pkg *pkg, pkg_entry *e, uint32_t n, int last,
                      pkg_loc *loc) {
   uint64_t max = (uint64_t)xps_limit(pkg->ctx, XR_LIMIT_PIECES_PER_PART);
-  if (n >= max) {
+  if (n >= max || e->have >= max) {
     mark_broken(e, XR_E_LIMIT, "piece %lu is beyond PIECES_PER_PART %llu",
                 (unsigned long)n, (unsigned long long)max);
     loc_free(loc);
@@ -171,23 +171,8 @@ static int add_piece(xps_pkg *pkg, pkg_entry *e, uint32_t n, int last,
     loc_free(loc);
     return 0;
   }
-  if (n >= e->cap) {
-    /* Doubling keeps the cost of any arrival order linear. */
-    uint64_t nc = e->cap ? (uint64_t)e->cap * 2 : 16;
-    while (nc <= n)
-      nc *= 2;
-    if (nc > max)
-      nc = max;
-    pkg_loc *p = realloc(e->pieces, (size_t)nc * sizeof *p);
-    if (!p) {
-      loc_free(loc);
-      return XR_E_NOMEM;
-    }
-    memset(p + e->cap, 0, (size_t)(nc - e->cap) * sizeof *p);
-    e->pieces = p;
-    e->cap = (uint32_t)nc;
-  }
-  if (e->pieces[n].present) {
+  if (e->ordered) {
+    /* Complete already: anything more is a second copy. */
     mark_broken(e, XR_E_FORMAT, "piece %lu appears twice", (unsigned long)n);
     loc_free(loc);
     return 0;
@@ -199,19 +184,55 @@ static int add_piece(xps_pkg *pkg, pkg_entry *e, uint32_t n, int last,
       loc_free(loc);
       return 0;
     }
-    for (uint32_t i = n + 1; i < e->cap; i++)
-      if (e->pieces[i].present) {
-        mark_broken(e, XR_E_FORMAT, "piece %lu comes after the last piece %lu",
-                    (unsigned long)i, (unsigned long)n);
-        break;
-      }
     e->last = n;
   }
-  e->pieces[n] = *loc;
-  e->pieces[n].present = 1;
+  if (e->have == e->cap) {
+    /* Doubling keeps the cost of any arrival order linear. */
+    uint32_t nc = e->cap ? e->cap * 2 : 16;
+    pkg_loc *p = realloc(e->pieces, (size_t)nc * sizeof *p);
+    if (!p) {
+      loc_free(loc);
+      return XR_E_NOMEM;
+    }
+    e->pieces = p;
+    e->cap = nc;
+  }
+  e->pieces[e->have] = *loc;
+  e->pieces[e->have].n = n;
+  e->pieces[e->have].present = 1;
   loc->path = NULL;
   e->have++;
   e->size += loc->size;
+  return 0;
+}
+
+/* Puts the pieces of a part whose count matches its last piece in piece
+ * order, in one linear pass; a duplicate or out-of-range piece marks the
+ * part broken instead. */
+static int order_pieces(pkg_entry *e) {
+  size_t n = (size_t)e->last + 1;
+  pkg_loc *v = calloc(n, sizeof *v);
+  if (!v)
+    return XR_E_NOMEM;
+  for (uint32_t i = 0; i < e->have; i++) {
+    uint32_t k = e->pieces[i].n;
+    if (k >= n) {
+      mark_broken(e, XR_E_FORMAT, "piece %lu comes after the last piece %lld",
+                  (unsigned long)k, (long long)e->last);
+      free(v);
+      return 0;
+    }
+    if (v[k].present) {
+      mark_broken(e, XR_E_FORMAT, "piece %lu appears twice", (unsigned long)k);
+      free(v);
+      return 0;
+    }
+    v[k] = e->pieces[i];
+  }
+  free(e->pieces);
+  e->pieces = v;
+  e->cap = (uint32_t)n;
+  e->ordered = 1;
   return 0;
 }
 
@@ -299,11 +320,22 @@ fail:
   return rc;
 }
 
-/* 1 when every piece is there, 0 while some may still arrive. */
-static int entry_complete(const pkg_entry *e) {
+/* 1 when every piece is there, 0 while some may still arrive (or when the
+ * part turned out broken: e->status says so), < 0 on allocation failure. */
+static int entry_complete(pkg_entry *e) {
   if (!e->pieced)
     return e->whole.present;
-  return e->last >= 0 && e->have == (uint64_t)e->last + 1;
+  if (e->ordered)
+    return 1;
+  if (e->last < 0 || e->have < (uint64_t)e->last + 1)
+    return 0;
+  /* As many pieces as numbers, or more: in order, or find the culprit. */
+  int rc = order_pieces(e);
+  if (rc < 0)
+    return rc;
+  if (!e->ordered && e->status == 0)
+    mark_broken(e, XR_E_FORMAT, "interleaved part is inconsistent");
+  return e->ordered;
 }
 
 static int entry_error(const pkg_entry *e, xr_errinfo *err) {
@@ -315,11 +347,21 @@ static int entry_error(const pkg_entry *e, xr_errinfo *err) {
                           "interleaved part has no last piece (%u pieces "
                           "seen)",
                           e->have);
-  for (int64_t i = 0; i <= e->last; i++)
-    if (!e->pieces[i].present)
-      return xr_errinfo_set(err, XR_E_FORMAT, e->name, -1, -1,
-                            "piece %lld of %lld is missing", (long long)i,
-                            (long long)e->last + 1);
+  /* Fewer pieces than numbers: name the first missing one. */
+  size_t n = (size_t)e->last + 1;
+  unsigned char *seen = calloc(n, 1);
+  if (!seen)
+    return XR_E_NOMEM;
+  for (uint32_t i = 0; i < e->have; i++)
+    if (e->pieces[i].n < n)
+      seen[e->pieces[i].n] = 1;
+  size_t k = 0;
+  while (k < n && seen[k])
+    k++;
+  free(seen);
+  if (k < n)
+    return xr_errinfo_set(err, XR_E_FORMAT, e->name, -1, -1,
+                          "piece %zu of %zu is missing", k, n);
   return xr_errinfo_set(err, XR_E_FORMAT, e->name, -1, -1,
                         "interleaved part is incomplete");
 }
@@ -344,9 +386,12 @@ static int find_complete(xps_pkg *pkg, const char *name, const char *horizon,
   uint64_t h = xps_partname_hash(key, (size_t)len);
   for (;;) {
     pkg_entry *e = find_key(pkg, key, h);
+    int done = e && e->status == 0 ? entry_complete(e) : 0;
+    if (done < 0)
+      return done;
     if (e && e->status < 0)
       return entry_error(e, err);
-    if (e && entry_complete(e)) {
+    if (done) {
       *out = e;
       return 0;
     }

@@ -14,6 +14,7 @@ typedef struct pkg_loc {
   uint64_t csize; /* compressed bytes (size when stored) */
   int64_t offset; /* local header offset in the archive, -1 if unknown */
   char *path;     /* directory backend: file path (owned) */
+  uint32_t n;     /* piece number (pieces only) */
   int present;
 } pkg_loc;
 
@@ -25,12 +26,15 @@ typedef struct pkg_entry {
   int status; /* < 0 once the entry is known broken */
   char *why;  /* what is broken, for the error message (owned) */
   int pieced;
-  uint32_t have; /* pieces present */
+  uint32_t have; /* pieces stored (duplicates included) */
   int64_t last;  /* index of the last piece, -1 until it is seen */
   uint32_t cap;  /* slots in pieces */
+  int ordered;   /* pieces[i] is piece i, checked complete */
   pkg_loc whole;
-  pkg_loc *pieces; /* indexed by piece number */
-  uint64_t size;   /* total bytes (sum of pieces) */
+  /* In arrival order until the part is complete, then in piece order:
+   * memory follows the pieces present, never the largest number seen. */
+  pkg_loc *pieces;
+  uint64_t size; /* total bytes (sum of pieces) */
 } pkg_entry;
 
 typedef struct pkg_ops {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zip.h>
 
 #include "support_pkg.h"
 #include "xps/pkg.h"
@@ -136,6 +137,37 @@ static void test_empty_deflate_blocks(void **state) {
   remove(path);
 }
 
+static void test_sparse_pieces(void **state) {
+  (void)state;
+  /* 3000 parts, each one piece numbered just under PIECES_PER_PART: memory
+   * must follow the pieces present, not the numbers (3000 x 100000 slots
+   * would be gigabytes). */
+  char path[512];
+  snprintf(path, sizeof path, "%s/pkg-sparse-pieces.zip", XR_BINARY_DIR);
+  remove(path);
+  int ze;
+  zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+  assert_non_null(z);
+  for (int i = 0; i < 3000; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "p%d/[99998].piece", i);
+    zip_source_t *src = zip_source_buffer(z, "x", 1, 0);
+    assert_non_null(src);
+    assert_true(zip_file_add(z, name, src, 0) >= 0);
+    zip_set_file_compression(z, (zip_uint64_t)i, ZIP_CM_STORE, 0);
+  }
+  assert_int_equal(zip_close(z), 0);
+  for (int stream = 0; stream <= 1; stream++) {
+    xps_ctx ctx;
+    xps_ctx_init(&ctx);
+    xr_errinfo err;
+    assert_int_equal(pkgt_read_all(path, stream, &ctx, &err), XR_E_FORMAT);
+    assert_string_equal(err.part, "/p0");
+    assert_non_null(strstr(err.msg, "no last piece"));
+  }
+  remove(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_seekable),
@@ -143,6 +175,7 @@ int main(void) {
       cmocka_unit_test(test_truncated_seekable),
       cmocka_unit_test(test_stream_parts_before_damage),
       cmocka_unit_test(test_empty_deflate_blocks),
+      cmocka_unit_test(test_sparse_pieces),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
