@@ -141,6 +141,20 @@ static int run(xps_run *r, xps_src *s) {
   return rc;
 }
 
+/* Forwards a page's first PAGE_WARNINGS warnings and counts the rest, so
+ * a page of a million bad elements cannot flood the notifier. */
+typedef struct warn_gate {
+  xps_warn_fn fn;
+  void *ud;
+  int64_t max, seen;
+} warn_gate;
+
+static void gate_warn(void *ud, const xr_errinfo *w) {
+  warn_gate *g = ud;
+  if (++g->seen <= g->max)
+    g->fn(g->ud, w);
+}
+
 int xps_page_run_buffer(xps_pkg *pkg, const char *name, const char *xml,
                         size_t len, const xps_ctx *ctx,
                         const ras_device_fns *fns, void *dev, xr_errinfo *err) {
@@ -152,9 +166,18 @@ int xps_page_run_buffer(xps_pkg *pkg, const char *name, const char *xml,
     name = "";
   if (!ctx || !fns || (!xml && len))
     return xr_errinfo_set(err, XR_E_INVAL, name, -1, -1, "bad arguments");
+  /* A copy of ctx whose warnings pass the gate (ctx holds only borrowed
+   * pointers and plain limits). */
+  xps_ctx gated = *ctx;
+  warn_gate gate = {ctx->warn, ctx->warn_ud,
+                    xps_limit(ctx, XR_LIMIT_PAGE_WARNINGS), 0};
+  if (ctx->warn) {
+    gated.warn = gate_warn;
+    gated.warn_ud = &gate;
+  }
   xps_run r;
   memset(&r, 0, sizeof r);
-  r.ctx = ctx;
+  r.ctx = &gated;
   r.fns = fns;
   r.dev = dev;
   r.err = err;
@@ -182,6 +205,10 @@ int xps_page_run_buffer(xps_pkg *pkg, const char *name, const char *xml,
   xps_arena_reset(&r.arena);
   xps_arena_reset(&r.keep);
   free(r.frames);
+  if (gate.seen > gate.max)
+    xps_warn(ctx, XR_E_LIMIT, name, -1,
+             "%lld more warnings on this page not shown (PAGE_WARNINGS)",
+             (long long)(gate.seen - gate.max));
   if (rc > 0)
     rc = 0;
   if (rc < 0 && !err->part[0])

@@ -40,7 +40,8 @@ extern "C" {
   X(DPI, 4800, 9600, "output resolution in dots per inch")                     \
   X(SPILL_MEMORY, 67108864, 17179869184, "bytes of parts kept in memory")      \
   X(JOB_MEMORY, 1073741824, 68719476736, "bytes allocated by one job")      \
-  X(COPIES, 9999, 1000000, "copies asked for by a job or a PrintTicket")
+  X(COPIES, 9999, 1000000, "copies asked for by a job or a PrintTicket")     \
+  X(PAGE_WARNINGS, 200, 1000000, "warnings reported per page; rest counted")
 
 /* Build-time overrides, each checked against its hard bound. */
 #ifndef XR_MAX_XML_DEPTH

@@ -271,6 +271,39 @@ static void utf16_page(void **state) {
   assert_int_equal(count_of(t.buf, "fill evenodd #00FF00FF"), 1);
 }
 
+static char *bad_paths(int n) {
+  size_t cap = 256 + (size_t)n * 64;
+  char *x = malloc(cap);
+  size_t k =
+      (size_t)snprintf(x, cap, "<FixedPage %s Width=\"9\" Height=\"9\">", NS);
+  for (int i = 0; i < n; i++)
+    k += (size_t)snprintf(x + k, cap - k,
+                          "<Path Data=\"M0,0 L1,1\" Fill=\"#bad\"/>");
+  snprintf(x + k, cap - k, "</FixedPage>");
+  return x;
+}
+
+static void warning_limit(void **state) {
+  (void)state;
+  xr_limits_set(&ctx.limits, XR_LIMIT_PAGE_WARNINGS, 3);
+  char *x = bad_paths(3);
+  assert_int_equal(run(x), 0);
+  assert_int_equal(w.n, 3);
+  free(x);
+  x = bad_paths(5);
+  assert_int_equal(run(x), 0);
+  /* Three shown, then one summary counting the rest. */
+  assert_int_equal(w.n, 4);
+  assert_int_equal(w.last.status, XR_E_LIMIT);
+  assert_non_null(strstr(w.last.msg, "2 more warnings"));
+  free(x);
+  assert_int_equal(
+      xr_limits_set(&ctx.limits, XR_LIMIT_PAGE_WARNINGS, INT64_MAX),
+      xr_limit_bound(XR_LIMIT_PAGE_WARNINGS));
+  xps_ctx_init(&ctx);
+  trace_ctx(&ctx, &w);
+}
+
 static void device_failure(void **state) {
   (void)state;
   t.fail_at = 3;
@@ -318,6 +351,7 @@ int main(void) {
       cmocka_unit_test(bad_attribute_skips_element),
       cmocka_unit_test(malformed_xml),
       cmocka_unit_test(utf16_page),
+      cmocka_unit_test(warning_limit),
       cmocka_unit_test(device_failure),
       cmocka_unit_test(unknown_elements),
   };
