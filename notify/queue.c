@@ -8,9 +8,9 @@
  * lap's value can never match), and hands slots back by publishing its
  * head in `head_pub` every few releases and whenever it finds the queue
  * empty. Unlike a Vyukov queue, the consumer never writes the slots, and
- * producers read a consumer-written line once per batch rather than once
- * per slot: on the render threads' fast path, only tail and the claimed
- * slot are written, and the consumer's line stays cached.
+ * producers read the consumer-written line about once per lap rather than
+ * once per slot: on the render threads' fast path, only the producers'
+ * line (tail, head_seen) and the claimed slot are touched.
  *
  * Progress guarantee:
  * - Producers are lock-free and never wait. A failed CAS means another
@@ -32,6 +32,14 @@
  * - head_pub, consumer store (release) pairs with the producers' acquire
  *   load in ntf_queue_claim: the consumer's reads of a slot happen before a
  *   producer overwrites it one lap later.
+ * - head_seen, the producers' copy of head_pub on their own cache line, so
+ *   that the fast path reads the consumer's line about once per lap, not
+ *   once per batch: stored (release) by the producer that refreshed it
+ *   after its acquire of head_pub, loaded (acquire) by every claim, so the
+ *   chain consumer reads -> head_pub -> head_seen -> producer writes is
+ *   one happens-before chain. It may lag head_pub, and only ever makes the
+ *   ring look fuller, never emptier. A stale store (an older value written
+ *   after a newer one) can only make it lag more.
  * - slot.seq, producer store in ntf_queue_publish (release) pairs with the
  *   consumer's acquire load in ntf_queue_peek: the event's contents happen
  *   before the consumer reads them. */
@@ -70,6 +78,7 @@ int ntf_queue_new(unsigned slots, struct ntf_queue **out) {
   q->publish_every = slots >= 256 ? 64 : (slots / 4 ? slots / 4 : 1);
   atomic_init(&q->tail, 0);
   atomic_init(&q->head_pub, 0);
+  atomic_init(&q->head_seen, 0);
   q->head = 0;
   *out = q;
   return XR_OK;
@@ -85,9 +94,17 @@ void ntf_queue_drop(struct ntf_queue *q) {
 struct ntf_event *ntf_queue_claim(struct ntf_queue *q, size_t *pos) {
   size_t p = atomic_load_explicit(&q->tail, memory_order_relaxed);
   for (;;) {
-    size_t h = atomic_load_explicit(&q->head_pub, memory_order_acquire);
-    if (p - h > q->mask)
-      return NULL; /* position p - capacity may still be unread: full */
+    /* Signed distance: p may be stale (loaded before other producers
+     * moved on and the consumer caught up), so h may exceed it; then the
+     * CAS below fails and reloads p, rather than a false "full". */
+    size_t h = atomic_load_explicit(&q->head_seen, memory_order_acquire);
+    if ((ptrdiff_t)(p - h) > (ptrdiff_t)q->mask) {
+      /* Only when the copy says full: read the consumer's line. */
+      h = atomic_load_explicit(&q->head_pub, memory_order_acquire);
+      if ((ptrdiff_t)(p - h) > (ptrdiff_t)q->mask)
+        return NULL; /* position p - capacity may still be unread: full */
+      atomic_store_explicit(&q->head_seen, h, memory_order_release);
+    }
     /* On failure p is reloaded with the current tail. */
     if (atomic_compare_exchange_weak_explicit(
             &q->tail, &p, p + 1, memory_order_relaxed, memory_order_relaxed)) {

@@ -27,7 +27,8 @@ struct ntf_queue {
   size_t publish_every; /* releases between two updates of head_pub */
   /* Each on its own line: producers write tail and read head_pub, the
    * consumer writes head on every event but head_pub only now and then. */
-  _Alignas(64) atomic_size_t tail;     /* next position to claim */
+  _Alignas(64) atomic_size_t tail; /* next position to claim */
+  atomic_size_t head_seen;         /* producers' copy of head_pub, same line */
   _Alignas(64) atomic_size_t head_pub; /* positions below are free again */
   _Alignas(64) size_t head;            /* next position to read; consumer */
 };
