@@ -111,6 +111,10 @@ void xr_print_from_ticket(xr_print_layer *out, const xps_ticket *t) {
     out->set |= XR_PS_COPIES;
     out->copies = t->job_copies;
   }
+  if (t->set & XPS_TK_COLLATE) {
+    out->set |= XR_PS_COLLATE;
+    out->collate = t->collate;
+  }
   if (t->set & XPS_TK_DOC_COPIES) {
     out->set |= XR_PS_DOC_COPIES;
     out->doc_copies = t->doc_copies;

@@ -14,11 +14,23 @@
 #define VALUE_MAX_LEN 128
 
 /* The features we act on. */
-enum feat_id { F_MEDIA, F_RES, F_ORIENT, F_COLOR, F_DUPLEX, F_COUNT };
+enum feat_id {
+  F_MEDIA,
+  F_RES,
+  F_ORIENT,
+  F_COLOR,
+  F_DUPLEX,
+  F_COLLATE,
+  F_COUNT
+};
 
 static const char *const feat_names[F_COUNT] = {
-    "psk:PageMediaSize", "psk:PageResolution", "psk:PageOrientation",
-    "psk:PageOutputColor", "psk:JobDuplexAllDocumentsContiguously"};
+    "psk:PageMediaSize",
+    "psk:PageResolution",
+    "psk:PageOrientation",
+    "psk:PageOutputColor",
+    "psk:JobDuplexAllDocumentsContiguously",
+    "psk:JobCollateAllDocuments"};
 
 typedef struct prop {
   char name[NAME_MAX_LEN];
@@ -395,6 +407,12 @@ static void apply(parser *p, xps_ticket *t) {
     t->set |= XPS_TK_DUPLEX;
     t->duplex = v;
   }
+  static const char *const collate[] = {"psk:Uncollated", "psk:Collated"};
+  if (f[F_COLLATE].present &&
+      (v = pick(p, &f[F_COLLATE], collate, 2, "JobCollateAllDocuments")) >= 0) {
+    t->set |= XPS_TK_COLLATE;
+    t->collate = v;
+  }
   apply_copies(p, "psk:JobCopiesAllDocuments", XPS_TK_JOB_COPIES, t);
   apply_copies(p, "psk:DocumentCopiesAllPages", XPS_TK_DOC_COPIES, t);
 }
@@ -510,6 +528,7 @@ int xps_ticket_scope(unsigned bit) {
   switch (bit) {
   case XPS_TK_JOB_COPIES:
   case XPS_TK_DUPLEX:
+  case XPS_TK_COLLATE:
     return XPS_TICKET_JOB;
   case XPS_TK_DOC_COPIES:
     return XPS_TICKET_DOCUMENT;
@@ -519,7 +538,7 @@ int xps_ticket_scope(unsigned bit) {
 }
 
 void xps_ticket_merge(xps_ticket *dst, const xps_ticket *src, int level) {
-  for (unsigned bit = 1; bit <= XPS_TK_DUPLEX; bit <<= 1) {
+  for (unsigned bit = 1; bit <= XPS_TK_COLLATE; bit <<= 1) {
     if (!(src->set & bit) || level > xps_ticket_scope(bit))
       continue;
     dst->set |= bit;
@@ -547,6 +566,9 @@ void xps_ticket_merge(xps_ticket *dst, const xps_ticket *src, int level) {
       break;
     case XPS_TK_DUPLEX:
       dst->duplex = src->duplex;
+      break;
+    case XPS_TK_COLLATE:
+      dst->collate = src->collate;
       break;
     }
   }

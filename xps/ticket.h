@@ -43,7 +43,8 @@ enum {
   XPS_TK_JOB_COPIES = 1u << 3,  /* psk:JobCopiesAllDocuments */
   XPS_TK_DOC_COPIES = 1u << 4,  /* psk:DocumentCopiesAllPages */
   XPS_TK_COLOR = 1u << 5,       /* psk:PageOutputColor */
-  XPS_TK_DUPLEX = 1u << 6       /* psk:JobDuplexAllDocumentsContiguously */
+  XPS_TK_DUPLEX = 1u << 6,      /* psk:JobDuplexAllDocumentsContiguously */
+  XPS_TK_COLLATE = 1u << 7      /* psk:JobCollateAllDocuments */
 };
 
 enum xps_orientation {
@@ -76,6 +77,7 @@ typedef struct xps_ticket {
   int job_copies, doc_copies;    /* >= 1 */
   int color;                     /* enum xps_output_color */
   int duplex;                    /* enum xps_duplex */
+  int collate;                   /* 1 collated, 0 uncollated job copies */
 } xps_ticket;
 
 /* Bounds on ticket content (the ticket is input: hostile). */

@@ -79,9 +79,11 @@ static void test_full_ticket(void **state) {
               FEATURE("psk:PageOutputColor", OPTION("psk:Grayscale", ""))
                   FEATURE("psk:JobDuplexAllDocumentsContiguously",
                           OPTION("psk:TwoSidedShortEdge", ""))
-                      FEATURE("psk:PageMediaType", OPTION("psk:Plain", ""))
-                          PARAM("psk:JobCopiesAllDocuments", "3")
-                              PARAM("psk:DocumentCopiesAllPages", "2") TAIL;
+                      FEATURE("psk:JobCollateAllDocuments",
+                              OPTION("psk:Uncollated", ""))
+                          FEATURE("psk:PageMediaType", OPTION("psk:Plain", ""))
+                              PARAM("psk:JobCopiesAllDocuments", "3")
+                                  PARAM("psk:DocumentCopiesAllPages", "2") TAIL;
   xps_ctx ctx;
   warns ws;
   ctx_with(&ctx, &ws);
@@ -92,7 +94,7 @@ static void test_full_ticket(void **state) {
   assert_int_equal(t.set, XPS_TK_MEDIA | XPS_TK_RESOLUTION |
                               XPS_TK_ORIENTATION | XPS_TK_COLOR |
                               XPS_TK_DUPLEX | XPS_TK_JOB_COPIES |
-                              XPS_TK_DOC_COPIES);
+                              XPS_TK_DOC_COPIES | XPS_TK_COLLATE);
   assert_float_equal(t.media_w_in, 210000 / 25400.0, 1e-9);
   assert_float_equal(t.media_h_in, 297000 / 25400.0, 1e-9);
   assert_string_equal(t.media_name, "ISOA4");
@@ -103,6 +105,7 @@ static void test_full_ticket(void **state) {
   assert_int_equal(t.duplex, XPS_DUPLEX_SHORT_EDGE);
   assert_int_equal(t.job_copies, 3);
   assert_int_equal(t.doc_copies, 2);
+  assert_int_equal(t.collate, 0);
 }
 
 /* Keywords are QNames: what counts is the namespace, not the prefix. */
@@ -326,6 +329,8 @@ static void test_merge_scopes(void **state) {
   page.media_w_in = 4;
   page.media_h_in = 6;
   page.orientation = XPS_ORIENT_LANDSCAPE;
+  page.set |= XPS_TK_COLLATE; /* a Job feature: ignored at page level */
+  page.collate = 0;
   eff = job;
   xps_ticket_merge(&eff, &doc, XPS_TICKET_DOCUMENT);
   xps_ticket_merge(&eff, &page, XPS_TICKET_PAGE);
@@ -336,7 +341,9 @@ static void test_merge_scopes(void **state) {
   assert_float_equal(eff.media_w_in, 4, 0);
   assert_int_equal(eff.orientation, XPS_ORIENT_LANDSCAPE);
   assert_int_equal(eff.set, job.set | XPS_TK_ORIENTATION);
+  assert_false(eff.set & XPS_TK_COLLATE);
   assert_int_equal(xps_ticket_scope(XPS_TK_JOB_COPIES), XPS_TICKET_JOB);
+  assert_int_equal(xps_ticket_scope(XPS_TK_COLLATE), XPS_TICKET_JOB);
   assert_int_equal(xps_ticket_scope(XPS_TK_DOC_COPIES), XPS_TICKET_DOCUMENT);
   assert_int_equal(xps_ticket_scope(XPS_TK_MEDIA), XPS_TICKET_PAGE);
 }

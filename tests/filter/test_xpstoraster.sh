@@ -170,11 +170,15 @@ grep -q "^INFO: Pages larger than the media will be" "$T/fit.err" &&
   fail "the CUPS filter asked a question nobody can answer"
 
 # Page tickets may change resolution and colour: page 2 in its own pass.
+# The job ticket asks for uncollated copies: 1,1,2,2,3,3.
 run mixed FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 2 "" "$D/mixed.xps"
 [ $RC = 0 ] || fail "mixed: exit $RC"
 pages_are mixed 6
-for p in 1 3 4 6; do page_has mixed $p dpi=100x100 bpp=24 w=850; done
-for p in 2 5; do page_has mixed $p dpi=50x50 bpp=8 cs=18 w=425; done
+for p in 1 2 5 6; do page_has mixed $p dpi=100x100 bpp=24 w=850; done
+for p in 3 4; do page_has mixed $p dpi=50x50 bpp=8 cs=18 w=425; done
+# collate=true in the job beats the ticket: 1,2,3,1,2,3.
+run mixedc FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 2 "collate=true" "$D/mixed.xps"
+for p in 2 5; do page_has mixedc $p dpi=50x50; done
 
 # page-ranges: nothing selected is an error; a selection is honoured.
 run norange -- 1 u t 1 "page-ranges=9" "$D/levels.xps"
