@@ -36,7 +36,9 @@ struct xr_notifier;
 /* Where the document comes from: exactly one of path, fd (>= 0) or read.
  * With read, the callback is called on a feeder thread of the filter; it
  * returns the number of bytes stored in buf (at most size), 0 at the end,
- * or < 0 on error. Zero-initialise, then set fd = -1 unless you use it. */
+ * or < 0 on error; start() returns only after the callback has returned,
+ * so a callback must not block forever. Zero-initialise, then set fd = -1
+ * unless you use it. */
 typedef struct xr_input {
   const char *path; /* a file or directory; copied at initialize */
   int fd;           /* borrowed; read forward only */
