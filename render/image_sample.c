@@ -68,8 +68,11 @@ void ras_image_sampler_init(ras_image_sampler *s, const ras_image *img,
 /* Packed lerp of four 8-bit channels held in a uint32_t, weight w/256. */
 static inline uint32_t lerp4(uint32_t a, uint32_t b, uint32_t w) {
   uint32_t iw = 256 - w;
-  uint32_t rb = ((a & 0x00ff00ffu) * iw + (b & 0x00ff00ffu) * w) >> 8;
-  uint32_t ag = ((a >> 8) & 0x00ff00ffu) * iw + ((b >> 8) & 0x00ff00ffu) * w;
+  /* + 128 per lane rounds (a lane holds at most 255 * 256 + 128). */
+  uint32_t rb =
+      ((a & 0x00ff00ffu) * iw + (b & 0x00ff00ffu) * w + 0x00800080u) >> 8;
+  uint32_t ag = ((a >> 8) & 0x00ff00ffu) * iw + ((b >> 8) & 0x00ff00ffu) * w +
+                0x00800080u;
   return (rb & 0x00ff00ffu) | (ag & 0xff00ff00u);
 }
 
