@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "xpsraster/filter.h"
+#include "xpsraster/notify.h"
 
 #define DOC XR_SOURCE_DIR "/corpus/ticket/job_ticket.xps"
 #define BROKEN XR_SOURCE_DIR "/corpus/ticket/broken.xps"
@@ -274,6 +275,62 @@ static void test_errors_and_misuse(void **state) {
   assert_int_equal(b.ended, 1);
 }
 
+typedef struct events {
+  pthread_mutex_t lock;
+  int pages, errors, progress;
+  char last_error[512];
+} events;
+
+static void on_event(const xr_event *ev, void *ud) {
+  events *e = ud;
+  pthread_mutex_lock(&e->lock);
+  if (ev->kind == XR_EVENT_PAGE)
+    e->pages++;
+  else if (ev->kind == XR_EVENT_PROGRESS)
+    e->progress++;
+  else if (ev->kind == XR_EVENT_MESSAGE && ev->level == XR_LEVEL_ERROR) {
+    e->errors++;
+    snprintf(e->last_error, sizeof e->last_error, "%s", ev->text);
+  }
+  pthread_mutex_unlock(&e->lock);
+}
+
+/* The notifier given at initialize gets the job's events: one page event
+ * per delivered page, progress, and the error that stopped a broken one. */
+static void test_notifier_events(void **state) {
+  (void)state;
+  const char *docs[2] = {DOC, BROKEN};
+  for (int i = 0; i < 2; i++) {
+    events ev = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, ""};
+    xr_notifier *n = NULL;
+    assert_int_equal(xr_notifier_new(NULL, &n), 0);
+    assert_int_equal(xr_notifier_add_callback_sink(n, on_event, &ev), 0);
+    rec r = {0};
+    xr_band_sink s = sink_for(&r);
+    xr_filter_settings st;
+    xr_filter_settings_init(&st);
+    st.render.dpi = 24;
+    xr_input in = {docs[i], -1, NULL, NULL};
+    xr_filter *f;
+    assert_int_equal(xr_filter_initialize(&in, &s, &st, n, &f), 0);
+    xr_errinfo err;
+    int rc = xr_filter_start(f, &err);
+    xr_filter_drop(f);
+    xr_notifier_drop(n); /* delivers everything posted first */
+    if (i == 0) {
+      assert_int_equal(rc, 0);
+      assert_int_equal(ev.pages, 2);
+      assert_true(ev.progress >= 1);
+      assert_int_equal(ev.errors, 0);
+    } else {
+      assert_true(rc < 0);
+      assert_int_equal(ev.pages, 1);
+      assert_int_equal(ev.errors, 1);
+      assert_non_null(strstr(ev.last_error, "2.fpage"));
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_inputs_agree),
@@ -281,6 +338,7 @@ int main(void) {
       cmocka_unit_test(test_shutdown_before_start),
       cmocka_unit_test(test_shutdown_cuts_stream_input),
       cmocka_unit_test(test_errors_and_misuse),
+      cmocka_unit_test(test_notifier_events),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
