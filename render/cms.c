@@ -201,8 +201,9 @@ static void default_color(int n, const float *in, float rgb[3]) {
   }
 }
 
+/* The entry for handle; the caller holds cms->mu (np grows under it). */
 static prof *handle_prof(ras_cms *cms, int handle, int n) {
-  if (!cms || handle < 0 || handle >= cms->np)
+  if (handle < 0 || handle >= cms->np)
     return NULL;
   prof *p = &cms->p[handle];
   if (p->bad || p->channels != n)
@@ -218,10 +219,14 @@ int ras_cms_color(ras_cms *cms, int handle, int n, const float *in,
     default_color(n, in, rgb);
     return 0;
   }
-  prof *p = handle_prof(cms, handle, n);
-  if (!p)
+  if (!cms)
     return XR_E_INVAL;
   pthread_mutex_lock(&cms->mu);
+  prof *p = handle_prof(cms, handle, n);
+  if (!p) {
+    pthread_mutex_unlock(&cms->mu);
+    return XR_E_INVAL;
+  }
   if (!p->x16) {
     cmsUInt32Number f = cmsFormatterForColorspaceOfProfile(p->h, 2, FALSE);
     p->x16 = cmsCreateTransformTHR(cms->lcms, p->h, f, cms->srgb, TYPE_RGB_16,
@@ -270,13 +275,18 @@ int ras_cms_pixels(ras_cms *cms, int handle, int n, const uint8_t *in,
     ras_cms_default_pixels(n, in, rgb, npix);
     return 0;
   }
+  if (!cms)
+    return XR_E_INVAL;
+  pthread_mutex_lock(&cms->mu);
   prof *p = handle_prof(cms, handle, n);
-  if (!p || !p->x8)
+  cmsHTRANSFORM x = p ? p->x8 : NULL;
+  pthread_mutex_unlock(&cms->mu);
+  if (!x)
     return XR_E_INVAL;
   /* cmsDoTransform takes a 32-bit count. */
   while (npix) {
     cmsUInt32Number k = npix > (1u << 20) ? (1u << 20) : (cmsUInt32Number)npix;
-    cmsDoTransform(p->x8, in, rgb, k);
+    cmsDoTransform(x, in, rgb, k);
     in += (size_t)k * (size_t)n;
     rgb += (size_t)k * 3;
     npix -= k;
