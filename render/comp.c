@@ -274,10 +274,15 @@ void ras_comp_fill_span(void *ud, int y, int x, int len, const uint8_t *cov,
                (size_t)(x - d->x0) * (size_t)bpp;
   if (!cov && !m) {
     uint32_t sa = ras_div255((uint32_t)a * f->a);
-    if (sa == 255 && !d->alpha)
+    if (sa == 255 && !d->alpha) {
       fill_solid(d, p, len, f->c);
-    else
+    } else if (!d->alpha && len >= 32 && f->tmp) {
+      /* Long translucent runs: the vector loop with a constant alpha. */
+      memset(f->tmp, (int)sa, (size_t)len);
+      blend(d, p, len, f->c, f->tmp, 0, f);
+    } else {
       blend(d, p, len, f->c, NULL, sa, NULL);
+    }
     return;
   }
   uint8_t *s = f->tmp;
