@@ -236,8 +236,24 @@ void ras_cms_out_drop(ras_cms_out *o) {
 
 void ras_cms_out_cmyk_row(const ras_cms_out *o, const uint8_t *rgb,
                           uint8_t *cmyk, int w) {
-  if (w > 0)
-    cmsDoTransform(o->x, rgb, cmyk, (cmsUInt32Number)w);
+  /* Pages are mostly runs of one colour (paper white above all), so only
+   * the first pixel of each run goes through lcms2, in chunks. */
+  enum { CHUNK = 256 };
+  uint8_t in[CHUNK * 3], res[CHUNK * 4];
+  for (int x0 = 0; x0 < w; x0 += CHUNK) {
+    int n = w - x0 < CHUNK ? w - x0 : CHUNK, u = 0;
+    const uint8_t *s = rgb + (size_t)x0 * 3;
+    for (int i = 0; i < n; i++)
+      if (u == 0 || memcmp(s + i * 3, in + (u - 1) * 3, 3) != 0)
+        memcpy(in + (u++) * 3, s + i * 3, 3);
+    cmsDoTransform(o->x, in, res, (cmsUInt32Number)u);
+    uint8_t *d = cmyk + (size_t)x0 * 4;
+    for (int i = 0, k = -1; i < n; i++) {
+      if (k < 0 || memcmp(s + i * 3, in + k * 3, 3) != 0)
+        k++;
+      memcpy(d + i * 4, res + k * 4, 4);
+    }
+  }
 }
 
 /* 16 x 16 Bayer index: bit-interleave of x ^ y and y, bit-reversed. */

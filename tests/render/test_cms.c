@@ -311,6 +311,25 @@ static void test_output_cmyk(void **st) {
   assert_int_equal(ras_cms_builtin_cmyk(1, 5, &icc, &len), XR_E_INVAL);
 }
 
+/* Runs of one colour are converted once; the result must equal
+ * converting every pixel on its own, across chunk boundaries. */
+static void test_output_runs(void **st) {
+  (void)st;
+  ras_cms_out *o = NULL;
+  assert_int_equal(ras_cms_out_new(NULL, &o, NULL), 0);
+  enum { W = 700 };
+  static uint8_t rgb[W * 3], row[W * 4], one[4];
+  for (int i = 0; i < W; i++)
+    for (int c = 0; c < 3; c++)
+      rgb[i * 3 + c] = (uint8_t)((i / 37) * 50 + c * 70 + (i % 97 == 0));
+  ras_cms_out_cmyk_row(o, rgb, row, W);
+  for (int i = 0; i < W; i++) {
+    ras_cms_out_cmyk_row(o, rgb + i * 3, one, 1);
+    assert_memory_equal(row + i * 4, one, 4);
+  }
+  ras_cms_out_drop(o);
+}
+
 static void test_output_bad_profile(void **st) {
   (void)st;
   ras_cms_out *o = NULL;
@@ -407,6 +426,7 @@ int main(void) {
       cmocka_unit_test(test_conversions),
       cmocka_unit_test(test_image_profiles),
       cmocka_unit_test(test_output_cmyk),
+      cmocka_unit_test(test_output_runs),
       cmocka_unit_test(test_output_bad_profile),
       cmocka_unit_test(test_mono_halftone),
       cmocka_unit_test(test_output_threads),
