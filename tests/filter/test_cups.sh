@@ -191,6 +191,12 @@ cat >"$T/etc/xpstest.ppd" <<'EOF'
 *Font Courier: Standard "(001.004S)" Standard ROM
 EOF
 
+# Run a copy of cupsd: an AppArmor profile for /usr/sbin/cupsd (Debian
+# ships one) would confine it to the system's directories and deny ours.
+mkdir -p "$T/sbin"
+install -m 0755 "$CUPSD" "$T/sbin/cupsd"
+CUPSD="$T/sbin/cupsd"
+
 if ! "$CUPSD" -t -c "$T/etc/cupsd.conf" -s "$T/etc/cups-files.conf" \
   >"$T/log/config-test.out" 2>&1; then
   echo "FAIL: cupsd rejects the test configuration:"
