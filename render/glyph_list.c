@@ -129,7 +129,10 @@ int ras_glyph_list_add(ras_glyph_list **lp, const ras_glyph_run *run,
     bbox_acc b;
     rc = ras_glyph_cache_draw(l->cache, run->font, g->gid, r->embolden, &dm,
                               measure, &b);
-    if (rc == XR_E_LIMIT) {
+    /* Too big for a mask, or FreeType could not rasterise it (a raster
+     * overflow on a pathological outline): try it as an outline, which
+     * also drops glyphs that cannot even be loaded. */
+    if (rc == XR_E_LIMIT || rc == XR_E_FORMAT) {
       ras_matrix um = ras_glyph_matrix(run, i);
       rc = ras_font_outline(run->font, g->gid, run->embolden, &um, big);
       if (rc == XR_E_FORMAT)
@@ -138,8 +141,6 @@ int ras_glyph_list_add(ras_glyph_list **lp, const ras_glyph_run *run,
         return rc;
       continue;
     }
-    if (rc == XR_E_FORMAT)
-      continue; /* the font cannot draw it */
     if (rc)
       return rc;
     if (b.x0 >= b.x1 || b.y0 >= b.y1)
