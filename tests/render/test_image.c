@@ -673,6 +673,16 @@ static void test_tiff_native(void **st) {
   check_tiff(&rgba);
   rgba.extra = EXTRASAMPLE_ASSOCALPHA;
   check_tiff(&rgba);
+  tiff_case ga = {PHOTOMETRIC_MINISBLACK,
+                  2,
+                  EXTRASAMPLE_UNASSALPHA,
+                  COMPRESSION_NONE,
+                  1,
+                  0,
+                  8,
+                  20,
+                  20};
+  check_tiff(&ga);
 }
 
 static void test_tiff_rgba_path(void **st) {
@@ -682,6 +692,73 @@ static void test_tiff_rgba_path(void **st) {
   /* 16-bit RGB goes through libtiff's RGBA reader to 8 bits. */
   tiff_case deep = {PHOTOMETRIC_RGB, 3, 0, COMPRESSION_LZW, 0, 0, 16, 12, 12};
   check_tiff(&deep);
+}
+
+/* JPEG-in-TIFF (YCbCr, lossy) and CCITT G4 bilevel: the other common
+ * compressions, through libtiff's RGBA reader. */
+static void test_tiff_jpeg_and_g4(void **st) {
+  (void)st;
+  xr_limits lim;
+  xr_limits_init(&lim);
+  for (int kind = 0; kind < 2; kind++) {
+    buf b = {0};
+    TIFF *t = TIFFClientOpen("mem", "w", &b, t_read, t_write, t_seek, t_close,
+                             t_size, t_map, t_unmap);
+    assert_non_null(t);
+    int w = 32, h = 32;
+    TIFFSetField(t, TIFFTAG_IMAGEWIDTH, w);
+    TIFFSetField(t, TIFFTAG_IMAGELENGTH, h);
+    TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    if (kind == 0) {
+      TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 3);
+      TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 8);
+      TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_JPEG);
+      TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_YCBCR);
+      TIFFSetField(t, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+      TIFFSetField(t, TIFFTAG_JPEGQUALITY, 95);
+      TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, 16);
+    } else {
+      TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1);
+      TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 1);
+      TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4);
+      TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
+      TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, h);
+    }
+    uint8_t row[32 * 3];
+    for (int y = 0; y < h; y++) {
+      memset(row, 0, sizeof row);
+      for (int x = 0; x < w; x++) {
+        int left = x < 16;
+        if (kind == 0) {
+          row[x * 3] = left ? 220 : 20;
+          row[x * 3 + 1] = 40;
+          row[x * 3 + 2] = left ? 30 : 200;
+        } else if (left) {
+          row[x / 8] |= (uint8_t)(0x80 >> (x % 8)); /* 1 = black */
+        }
+      }
+      assert_true(TIFFWriteScanline(t, row, (uint32_t)y, 0) >= 0);
+    }
+    TIFFClose(t);
+    ras_image *img = NULL;
+    xr_errinfo err;
+    xr_errinfo_clear(&err);
+    if (ras_image_decode(b.d, b.n, &lim, &img, &err))
+      fail_msg("kind %d: %s", kind, err.msg);
+    assert_int_equal(ras_image_prepare(img, NULL, NULL, 0, NULL), 0);
+    uint8_t l[4], r[4];
+    ras_image_pixel(img, 4, 10, l);
+    ras_image_pixel(img, 27, 10, r);
+    if (kind == 0) {
+      assert_true(l[0] > 190 && l[2] < 70);
+      assert_true(r[0] < 60 && r[2] > 170);
+    } else {
+      assert_true(l[0] == 0 && l[1] == 0 && l[2] == 0);
+      assert_true(r[0] == 255 && r[1] == 255 && r[2] == 255);
+    }
+    ras_image_drop(img);
+    free(b.d);
+  }
 }
 
 static void test_tiff_truncated(void **st) {
@@ -956,6 +1033,7 @@ int main(void) {
       cmocka_unit_test(test_jpeg_truncated),
       cmocka_unit_test(test_tiff_native),
       cmocka_unit_test(test_tiff_rgba_path),
+      cmocka_unit_test(test_tiff_jpeg_and_g4),
       cmocka_unit_test(test_tiff_truncated),
       cmocka_unit_test(test_jxr),
       cmocka_unit_test(test_regressions),
