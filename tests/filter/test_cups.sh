@@ -38,6 +38,8 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# cupsd must not outlive the test, however the test ends.
+trap 'exit 1' INT TERM HUP PIPE
 
 fail() {
   echo "FAIL: $*"
