@@ -70,6 +70,19 @@ static void out_line(stroker *s, pt p) {
 /* Arc around c of radius hw from unit vector u, sweeping angle sw
  * (excluding the start point). */
 static void arc(stroker *s, pt c, pt u, double sw) {
+  /* Replacing an arc by its chord changes the winding only between the
+   * two, inside the arc's disk: when that disk is off the device box the
+   * chord is exact. Hostile dashes at a huge scale otherwise cost
+   * RAS_FLAT_MAX_SEGS segments per cap, all of them off the page. */
+  const ras_matrix *m = &s->m;
+  double x, y;
+  ras_matrix_apply(m, c.x, c.y, &x, &y);
+  double r = 1.26 * s->hw * /* k below is at most 1.2533 */
+             sqrt(m->a * m->a + m->b * m->b + m->c * m->c + m->d * m->d);
+  if (x + r < 0 || y + r < 0 || x - r > s->eb->w || y - r > s->eb->h) {
+    out_line(s, add(c, mul(rot(u, sw), s->hw)));
+    return;
+  }
   int n = (int)ceil(fabs(sw) / s->arc_step);
   if (n < 1)
     n = 1;

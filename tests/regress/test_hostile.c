@@ -847,6 +847,19 @@ static void huge_paths(void **state) {
   o = run_case("NaN and infinite numbers", job_case, &jo);
   expect_named("NaN and infinite numbers", &o, PAGE);
 
+  /* Round-capped dashes a million times magnified, all off the page
+   * (found by fuzz_pathdata: tests/regress/pathdata/slow-*). */
+  jo.path = make_page_pkg(
+      "dashes.xps",
+      "<Path Data=\"M 8,68 L 48,68 48,1080800\" Stroke=\"#FF000000\" "
+      "StrokeThickness=\"3.75\" StrokeDashArray=\"0 2 0.000000001\" "
+      "StrokeDashOffset=\"2\" StrokeDashCap=\"Round\" "
+      "StrokeStartLineCap=\"Round\" StrokeEndLineCap=\"Round\" "
+      "StrokeLineJoin=\"Round\" "
+      "RenderTransform=\"1000000,0,0,1000000,-1000000,-1000000\"/>");
+  o = run_case("magnified dashes off the page", job_case, &jo);
+  assert_int_equal(o.rc, 0); /* nothing wrong to report, only bounded */
+
   /* A page 10^6 inches wide. */
   tbuf_add(&b, page_open(96e6, 96));
   tbuf_add(&b, "<Path Data=\"M 0,0 L 9,9 0,9 Z\" Fill=\"#FF000000\"/>"
@@ -1074,11 +1087,13 @@ static void text(void **state) {
 
 typedef struct flat_state {
   long rss_at_1000, peak_after;
+  int pages;
 } flat_state;
 
 static int flat_end_page(void *ud, const xr_page_info *info) {
   flat_state *f = ud;
   long rss = status_kib("VmRSS:");
+  f->pages++;
   if (info->index + 1 == 1000)
     f->rss_at_1000 = rss;
   else if (info->index + 1 > 1000 && rss > f->peak_after)
@@ -1087,14 +1102,19 @@ static int flat_end_page(void *ud, const xr_page_info *info) {
 }
 
 static void pages_case(const void *arg, outcome *o) {
+  const job_opts *jo = arg;
   xr_doc *doc = NULL;
   xr_errinfo err;
-  int rc = xr_doc_open(arg, NULL, &doc, &err);
+  int fd = jo->stream ? open(jo->path, O_RDONLY) : -1;
+  int rc = jo->stream ? xr_doc_open_fd(fd, NULL, &doc, &err)
+                      : xr_doc_open(jo->path, NULL, &doc, &err);
   if (rc < 0) {
     job_error(o, rc, &err);
+    if (fd >= 0)
+      close(fd);
     return;
   }
-  flat_state f = {0, 0};
+  flat_state f = {0, 0, 0};
   xr_band_sink sink = {&f, NULL, NULL, flat_end_page};
   xr_render_opts ro;
   xr_render_opts_init(&ro);
@@ -1104,10 +1124,12 @@ static void pages_case(const void *arg, outcome *o) {
   rc = xr_doc_render(doc, &ro, &sink, &err);
   if (rc < 0)
     job_error(o, rc, &err);
-  o->pages = xr_doc_page_count(doc);
+  o->pages = f.pages;
   o->warnings = xr_doc_warning_count(doc);
   o->flat_kib = f.peak_after - f.rss_at_1000;
   xr_doc_close(doc);
+  if (fd >= 0)
+    close(fd);
 }
 
 static void ten_thousand_pages(void **state) {
@@ -1126,12 +1148,18 @@ static void ten_thousand_pages(void **state) {
     assert_true(tzip_add(&z, name, page, (size_t)n, 1) >= 0);
   }
   assert_int_equal(tzip_close(&z), 0);
-  outcome o = run_case("10000 one-line pages", pages_case, path);
-  assert_int_equal(o.rc, 0);
-  assert_int_equal(o.pages, 10000);
-  print_message("  RSS growth from page 1000 to 10000: %ld KiB\n", o.flat_kib);
-  /* Flat: the last 9000 pages may not grow memory by more than 8 MiB. */
-  assert_true(o.flat_kib < 8 * 1024);
+  for (int stream = 0; stream < 2; stream++) {
+    job_opts jo = {path, stream, 10, NULL};
+    const char *label =
+        stream ? "10000 one-line pages (stream)" : "10000 one-line pages (zip)";
+    outcome o = run_case(label, pages_case, &jo);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.pages, 10000);
+    print_message("  RSS growth from page 1000 to 10000: %ld KiB\n",
+                  o.flat_kib);
+    /* Flat: the last 9000 pages may not grow memory by more than 8 MiB. */
+    assert_true(o.flat_kib < 8 * 1024);
+  }
 }
 
 /* -------------------------------------------------------------------------- */
