@@ -1,5 +1,6 @@
-/* The Glyphs element on a device (glyphs.h): layout, then the run's
- * outlines painted with the Fill brush inside the element's effects. */
+/* The Glyphs element on a device (glyphs.h): layout, then, inside the
+ * element's effects, the run itself for a solid Fill on a device with
+ * fill_glyphs (cached masks), else its outlines painted with the brush. */
 #include <string.h>
 
 #include "xps/canvas.h"
