@@ -231,12 +231,24 @@ static int color_model(const char *v, int *cs) {
     const char *name;
     int cs;
   } map[] = {
-      {"Gray", XR_CS_GRAY},       {"Grey", XR_CS_GRAY},
-      {"KGray", XR_CS_GRAY},      {"Grayscale", XR_CS_GRAY},
-      {"Black", XR_CS_MONO},      {"Mono", XR_CS_MONO},
-      {"Monochrome", XR_CS_MONO}, {"BlackWhite", XR_CS_MONO},
-      {"RGB", XR_CS_RGB},         {"Color", XR_CS_RGB},
-      {"sRGB", XR_CS_RGB},        {"CMYK", XR_CS_CMYK},
+      {"Gray", XR_CS_GRAY},
+      {"Grey", XR_CS_GRAY},
+      {"KGray", XR_CS_GRAY},
+      {"Grayscale", XR_CS_GRAY},
+      {"Black", XR_CS_MONO},
+      {"Mono", XR_CS_MONO},
+      {"Monochrome", XR_CS_MONO},
+      {"BlackWhite", XR_CS_MONO},
+      {"RGB", XR_CS_RGB},
+      {"Color", XR_CS_RGB},
+      {"sRGB", XR_CS_RGB},
+      {"CMYK", XR_CS_CMYK},
+      /* names in CUPS-generated (driverless) and other common PPDs */
+      {"FastGray", XR_CS_GRAY},
+      {"DeviceGray", XR_CS_GRAY},
+      {"DeviceRGB", XR_CS_RGB},
+      {"AdobeRGB", XR_CS_RGB},
+      {"DeviceCMYK", XR_CS_CMYK},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (!strcasecmp(v, map[i].name)) {

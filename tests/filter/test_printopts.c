@@ -87,6 +87,12 @@ static void test_options(void **state) {
   assert_int_equal(opts(&l, NULL, "collate=false", pages, &w), 0);
   assert_int_equal(l.set, XR_PS_COLLATE);
   assert_int_equal(l.collate, 0);
+  const char *gray[] = {"ColorModel=FastGray", "ColorModel=DeviceGray",
+                        "ColorModel=Grey"};
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(opts(&l, NULL, gray[i], pages, &w), 0);
+    assert_int_equal(l.colorspace, XR_CS_GRAY);
+  }
   assert_int_equal(opts(&l, NULL, "print-scaling=none", pages, &w), 0);
   assert_int_equal(l.set, XR_PS_FIT);
   assert_int_equal(l.fit, XR_FIT_CLIP);
