@@ -34,7 +34,7 @@ BAD = {"notzip.xps", "norels.xps", "badxml-fdoc.xps", "dtd.xps",
        "nopage.xps", "pieces-missing.xps", "pieces-dup.xps",
        "pieces-nolast.xps", "pieces-range.xps", "bomb.xps", "crc.xps",
        "mismatch.xps", "outside.xps", "truncated.xps", "overlap.xps",
-       "method.xps", "encrypted.xps"}
+       "method.xps", "encrypted.xps", "storedsize.xps"}
 QUIRKS = {"names.xps", "pieces-bs.xps"}
 
 
@@ -168,6 +168,14 @@ def main(out):
     write(out, "pieces.xps", split_pieces(base, page, 5, [3, 0, 4, 2, 1]))
     write(out, "pieces-bs.xps", split_pieces(base, page, 4, backslash=True))
     write(out, "pieces-one.xps", split_pieces(base, page, 1))
+    # Empty pieces are allowed: one in the middle, and an empty last one.
+    data = dict(base)[page]
+    half = len(data) // 2
+    empty = [(n, d) for n, d in base if n != page] + [
+        (page + "/[0].piece", data[:half]), (page + "/[1].piece", b""),
+        (page + "/[2].piece", data[half:]), (page + "/[3].last.piece", b"")]
+    write(out, "pieces-empty.xps", empty)
+    write(out, "pieces-empty-stored.xps", empty, zipfile.ZIP_STORED)
     ps = split_pieces(base, page, 4)
     write(out, "pieces-missing.xps", [p for p in ps if "[2].piece" not in
                                       p[0]])
@@ -283,6 +291,13 @@ def hostile(out, base):
     bad[loc + 6:loc + 8] = struct.pack("<H", 1)
     bad[cen + 8:cen + 10] = struct.pack("<H", 1)
     put("encrypted.xps", bytes(bad))
+    # A stored page whose uncompressed size is declared 10 bytes short of
+    # its data, in both headers.
+    bad = bytearray(other)
+    size = struct.unpack("<I", bytes(bad[loc + 22:loc + 26]))[0]
+    bad[loc + 22:loc + 26] = struct.pack("<I", size - 10)
+    bad[cen + 24:cen + 28] = struct.pack("<I", size - 10)
+    put("storedsize.xps", bytes(bad))
     # Content types with a Default and an Override, an unknown part and an
     # unknown relationship type, both to be ignored.
     parts = []

@@ -9,12 +9,14 @@
 
 /* Where one entry's bytes live; each backend reads its own fields. */
 typedef struct pkg_loc {
-  int64_t ref;    /* libzip index, spill slot, or -1 */
-  uint64_t size;  /* uncompressed bytes */
-  uint64_t csize; /* compressed bytes (size when stored) */
-  int64_t offset; /* local header offset in the archive, -1 if unknown */
-  char *path;     /* directory backend: file path (owned) */
-  uint32_t n;     /* piece number (pieces only) */
+  int64_t ref;     /* libzip index, spill slot, or -1 */
+  uint64_t size;   /* uncompressed bytes */
+  uint64_t csize;  /* compressed bytes (size when stored) */
+  int64_t offset;  /* local header offset in the archive, -1 if unknown */
+  char *path;      /* directory backend: file path (owned) */
+  uint32_t n;      /* piece number (pieces only) */
+  uint32_t crc;    /* libzip backend: CRC-32 from the central directory */
+  uint16_t method; /* libzip backend: compression method */
   int present;
 } pkg_loc;
 

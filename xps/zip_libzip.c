@@ -9,13 +9,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "xps/pkg_imp.h"
 #include "xps/zip_cd.h"
 
 typedef struct libzip_impl {
   zip_t *za;
-  void *map; /* the file, mapped read-only */
+  z_stream z; /* reused for every deflated entry */
+  int z_ready;
+  unsigned char *raw; /* compressed bytes on their way to inflate */
+  void *map;          /* the file, mapped read-only */
   size_t map_size;
 } libzip_impl;
 
@@ -38,10 +42,132 @@ static int zip_status(int ze) {
   }
 }
 
+#define RAW_SIZE 65536
+
+static int zfile_error(zip_file_t *zf, const char *name, int64_t offset,
+                       xr_errinfo *err) {
+  zip_error_t *ze = zip_file_get_error(zf);
+  int st = zip_status(zip_error_code_zip(ze));
+  return xr_errinfo_set(err, st, name, -1, offset, "%s%s",
+                        st == XR_E_CRC ? "CRC mismatch: " : "read failed: ",
+                        zip_error_strerror(ze));
+}
+
+/* Stored and deflated entries: libzip hands over the compressed bytes and
+ * we inflate with one z_stream kept for the whole package. Thousands of
+ * small interleaved pieces then cost little more than their bytes. */
+static int lz_read_raw(libzip_impl *im, const char *name, const pkg_loc *loc,
+                       unsigned char *dst, xr_errinfo *err) {
+  /* Stored bytes land straight in dst, which holds size bytes. */
+  if (loc->method == 0 && loc->csize != loc->size)
+    return xr_errinfo_set(err, XR_E_FORMAT, name, -1, loc->offset,
+                          "stored entry with %llu bytes declared as %llu",
+                          (unsigned long long)loc->csize,
+                          (unsigned long long)loc->size);
+  zip_file_t *zf =
+      zip_fopen_index(im->za, (zip_uint64_t)loc->ref, ZIP_FL_COMPRESSED);
+  if (!zf) {
+    zip_error_t *ze = zip_get_error(im->za);
+    return xr_errinfo_set(err, zip_status(zip_error_code_zip(ze)), name, -1,
+                          loc->offset, "cannot open entry: %s",
+                          zip_error_strerror(ze));
+  }
+  int rc = 0;
+  uint64_t in = 0, out = 0;
+  if (loc->method == 8) {
+    if (!im->z_ready) {
+      if (inflateInit2(&im->z, -MAX_WBITS) != Z_OK) {
+        zip_fclose(zf);
+        return XR_E_NOMEM;
+      }
+      im->z_ready = 1;
+    } else if (inflateReset(&im->z) != Z_OK) {
+      zip_fclose(zf);
+      return XR_E_INTERNAL;
+    }
+  }
+  int ended = loc->method == 0;
+  while (rc == 0 && in < loc->csize) {
+    uint64_t want = loc->csize - in;
+    unsigned char *buf = loc->method == 0 ? dst + in : im->raw;
+    if (loc->method != 0 && want > RAW_SIZE)
+      want = RAW_SIZE;
+    if (want > (1u << 30))
+      want = 1u << 30;
+    zip_int64_t n = zip_fread(zf, buf, want);
+    if (n < 0) {
+      rc = zfile_error(zf, name, loc->offset, err);
+      break;
+    }
+    if (n == 0)
+      break;
+    in += (uint64_t)n;
+    if (loc->method == 0) {
+      out = in;
+      continue;
+    }
+    im->z.next_in = buf;
+    im->z.avail_in = (uInt)n;
+    while (im->z.avail_in > 0 && !ended) {
+      /* With dst full, a one-byte sink lets inflate reach the end of an
+       * empty or exactly-full stream; a byte landing there is excess. */
+      unsigned char sink;
+      uint64_t room = loc->size - out;
+      im->z.next_out = room ? dst + out : &sink;
+      im->z.avail_out = room == 0           ? 1
+                        : room > (1u << 30) ? (1u << 30)
+                                            : (uInt)room;
+      uInt before = im->z.avail_out;
+      int zr = inflate(&im->z, Z_NO_FLUSH);
+      if (room == 0 && im->z.avail_out == 0) {
+        rc = xr_errinfo_set(err, XR_E_FORMAT, name, -1, loc->offset,
+                            "entry holds more than its declared %llu bytes",
+                            (unsigned long long)loc->size);
+        break;
+      }
+      if (room)
+        out += before - im->z.avail_out;
+      if (zr == Z_STREAM_END)
+        ended = 1;
+      else if (zr != Z_OK && zr != Z_BUF_ERROR)
+        rc = xr_errinfo_set(err, zr == Z_MEM_ERROR ? XR_E_NOMEM : XR_E_FORMAT,
+                            name, -1, loc->offset, "corrupt deflate data");
+      else if (zr == Z_BUF_ERROR && before == im->z.avail_out &&
+               im->z.avail_in > 0)
+        rc = xr_errinfo_set(err, XR_E_FORMAT, name, -1, loc->offset,
+                            "corrupt deflate data");
+      if (rc < 0)
+        break;
+    }
+  }
+  zip_fclose(zf);
+  if (rc < 0)
+    return rc;
+  if (!ended || in != loc->csize || out != loc->size)
+    return xr_errinfo_set(err, XR_E_FORMAT, name, -1, loc->offset,
+                          "entry is truncated: %llu of %llu bytes",
+                          (unsigned long long)out,
+                          (unsigned long long)loc->size);
+  uLong crc = 0;
+  for (uint64_t off = 0; off < out;) {
+    uInt k = out - off > (1u << 30) ? (1u << 30) : (uInt)(out - off);
+    crc = crc32(crc, dst + off, k);
+    off += k;
+  }
+  if ((uint32_t)crc != loc->crc)
+    return xr_errinfo_set(err, XR_E_CRC, name, -1, loc->offset,
+                          "CRC mismatch (computed %08x, stored %08x)",
+                          (unsigned)crc, (unsigned)loc->crc);
+  return 0;
+}
+
 static int lz_read(xps_pkg *pkg, const pkg_entry *e, const pkg_loc *loc,
                    unsigned char *dst, xr_errinfo *err) {
   libzip_impl *im = pkg->impl;
   const char *name = e->name;
+  if (loc->method == 0 || loc->method == 8)
+    return lz_read_raw(im, name, loc, dst, err);
+  /* Anything else goes through libzip's own decoders, if it has them. */
   zip_file_t *zf = zip_fopen_index(im->za, (zip_uint64_t)loc->ref, 0);
   if (!zf) {
     zip_error_t *ze = zip_get_error(im->za);
@@ -60,11 +186,7 @@ static int lz_read(xps_pkg *pkg, const pkg_entry *e, const pkg_loc *loc,
       want = 1u << 30;
     zip_int64_t n = zip_fread(zf, p, want);
     if (n < 0) {
-      zip_error_t *ze = zip_file_get_error(zf);
-      int st = zip_status(zip_error_code_zip(ze));
-      rc = xr_errinfo_set(err, st, name, -1, loc->offset, "%s%s",
-                          st == XR_E_CRC ? "CRC mismatch: " : "read failed: ",
-                          zip_error_strerror(ze));
+      rc = zfile_error(zf, name, loc->offset, err);
       break;
     }
     if (n == 0)
@@ -91,6 +213,9 @@ static void lz_close(xps_pkg *pkg) {
     return;
   if (im->za)
     zip_discard(im->za);
+  if (im->z_ready)
+    inflateEnd(&im->z);
+  free(im->raw);
   if (im->map)
     munmap(im->map, im->map_size);
   free(im);
@@ -112,6 +237,11 @@ int xps_zip_open_libzip(const char *path, const xps_ctx *ctx, xps_pkg **out,
     goto fail;
   }
   pkg->impl = im;
+  im->raw = malloc(RAW_SIZE);
+  if (!im->raw) {
+    rc = XR_E_NOMEM;
+    goto fail;
+  }
   /* The file is mapped and libzip reads it from memory: opening one of
    * thousands of interleaved pieces then costs no seek or stat call. (A
    * file truncated by someone else while mapped would fault; spool files
@@ -193,7 +323,9 @@ int xps_zip_open_libzip(const char *path, const xps_ctx *ctx, xps_pkg **out,
     pkg_loc loc = {.ref = i,
                    .size = st.size,
                    .csize = st.comp_size,
-                   .offset = ce->local_offset};
+                   .offset = ce->local_offset,
+                   .crc = ce->crc,
+                   .method = ce->method};
     rc = xps_pkg_add(pkg, ce->name, len, &loc, err);
     if (rc < 0)
       break;

@@ -230,8 +230,8 @@ static void test_pieces_joined(void **state) {
   xr_errinfo err;
   char *want = read_page(CORPUS "good.xps", &rc, &err);
   assert_non_null(want);
-  const char *files[] = {"pieces.xps", "quirks/pieces-bs.xps",
-                         "pieces-one.xps"};
+  const char *files[] = {"pieces.xps", "quirks/pieces-bs.xps", "pieces-one.xps",
+                         "pieces-empty.xps", "pieces-empty-stored.xps"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     char path[512];
     snprintf(path, sizeof path, "%s%s", CORPUS, files[i]);

@@ -46,6 +46,7 @@ static void test_seekable(void **state) {
       {"bad/overlap.xps", XR_E_FORMAT, "inner.bin", "overlaps"},
       {"bad/method.xps", XR_E_UNSUPPORTED, "1.fpage", "ompression method"},
       {"bad/encrypted.xps", XR_E_UNSUPPORTED, "1.fpage", "ncrypt"},
+      {"bad/storedsize.xps", XR_E_FORMAT, "1.fpage", "stored entry"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run(&cases[i], 0);
@@ -63,6 +64,7 @@ static void test_stream(void **state) {
        "truncated"},
       {"bad/method.xps", XR_E_UNSUPPORTED, "1.fpage", "compression method 17"},
       {"bad/encrypted.xps", XR_E_UNSUPPORTED, "1.fpage", "encrypted"},
+      {"bad/storedsize.xps", XR_E_FORMAT, "1.fpage", "stored entry"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     run(&cases[i], 1);
