@@ -272,6 +272,30 @@ static void test_brush_dpi_and_viewbox(void **st) {
   teardown(&f);
 }
 
+/* ViewportUnits RelativeToBoundingBox maps the unit viewport onto the
+ * path's bounds; the brush Transform applies after that. */
+static void test_brush_relative_and_transform(void **st) {
+  (void)st;
+  fixture f;
+  setup(&f, "dpi.xps", 1);
+  rec r;
+  run_page(&f,
+           "<Path Data=\"M 10,20 L 110,20 110,70 10,70 Z\"><Path.Fill>"
+           "<ImageBrush ImageSource=\"/Resources/a.png\" Viewbox=\"0,0,48,32\" "
+           "ViewboxUnits=\"Absolute\" Viewport=\"0,0,1,1\" "
+           "ViewportUnits=\"RelativeToBoundingBox\" Transform=\"2,0,0,2,5,5\"/>"
+           "</Path.Fill></Path>",
+           &r);
+  assert_int_equal(r.fills, 1);
+  double x, y;
+  ras_matrix_apply(&r.paint[0].image.m, 48, 32, &x, &y);
+  if (!(fabs(x - 225) < 1e-6 && fabs(y - 145) < 1e-6))
+    fail_msg("(48,32) -> (%g,%g), want (225,145)", x, y);
+  ras_matrix_apply(&r.paint[0].image.m, 0, 0, &x, &y);
+  assert_true(fabs(x - 25) < 1e-6 && fabs(y - 45) < 1e-6);
+  teardown(&f);
+}
+
 static void test_brush_tiles_and_bad(void **st) {
   (void)st;
   fixture f;
@@ -380,6 +404,7 @@ int main(void) {
       cmocka_unit_test(test_bad_images_warn_and_skip),
       cmocka_unit_test(test_without_caches),
       cmocka_unit_test(test_brush_dpi_and_viewbox),
+      cmocka_unit_test(test_brush_relative_and_transform),
       cmocka_unit_test(test_brush_tiles_and_bad),
       cmocka_unit_test(test_contextcolor),
       cmocka_unit_test(test_contextcolor_in_page),
