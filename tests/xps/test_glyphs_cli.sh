@@ -22,6 +22,14 @@ for doc in "$src"/corpus/text/*.xps; do
   fi
 done
 
+# Text pixels do not depend on threads or band height (the glyph cache is
+# shared by the band threads; masks are keyed, not band-dependent).
+page=$src/corpus/text/page.xps
+"$cli" --notify cups -r 200 -j 1 -B 7 -F pgm -o "$tmp/p1.pgm" "$page" 2>/dev/null
+"$cli" --notify cups -r 200 -j 3 -B 64 -F pgm -o "$tmp/p3.pgm" "$page" 2>/dev/null
+cmp "$tmp/p1.pgm" "$tmp/p3.pgm" ||
+  { echo "FAIL: page.xps differs between -j 1 -B 7 and -j 3 -B 64"; exit 1; }
+
 # A page using a missing font, a truncated font and a good one.
 python3 - "$src" "$tmp/bad.xps" <<'PY'
 import sys
