@@ -67,6 +67,18 @@ typedef struct dl_paint {
   ras_image_sampler samp; /* images */
 } dl_paint;
 
+/* A top-level unit of the band index: commands [first, last]. */
+typedef struct unit {
+  uint32_t first, last;
+} unit;
+typedef struct unit_vec {
+  unit *u;
+  size_t n, cap;
+} unit_vec;
+/* A unit spanning more blocks than this goes to the shared wide list, so
+ * that the index stays O(units) in memory whatever the unit sizes. */
+#define WIDE_BLOCKS 8
+
 /* Recording stack entry. */
 enum { ST_CLIP, ST_GROUP, ST_MASK, ST_ELIDED, ST_DROPPED };
 typedef struct st_ent {
@@ -113,7 +125,8 @@ struct ras_dl {
   /* Band index: per 32-row block, the first and last top-level command
    * (leaf, or whole clip/group/mask construct) that touches it, so a band
    * walks only its part of the list. */
-  uint32_t *blk_first, *blk_last;
+  unit_vec *blk; /* per block: narrow units, in increasing order */
+  unit_vec wide; /* units touching more than WIDE_BLOCKS blocks */
   int nblk;
   int has_rect; /* the geometry being recorded is rect_fx, not eb */
   int32_t rect_fx[4];
@@ -161,8 +174,10 @@ void ras_dl_drop(ras_dl *dl) {
   if (!dl)
     return;
   ras_dl_drop(dl->child);
-  free(dl->blk_first);
-  free(dl->blk_last);
+  for (int i = 0; dl->blk && i < dl->nblk; i++)
+    free(dl->blk[i].u);
+  free(dl->blk);
+  free(dl->wide.u);
   ras_glyph_list_drop(dl->glyphs);
   free(dl->cmds);
   free(dl->edges);
@@ -389,30 +404,35 @@ static int detect_rect(ras_dl *dl, const ras_path *p, const ras_matrix *m) {
 
 static int index_init(ras_dl *dl) {
   dl->nblk = (dl->h + RAS_BLOCK_ROWS - 1) / RAS_BLOCK_ROWS;
-  dl->blk_first = malloc((size_t)dl->nblk * sizeof *dl->blk_first);
-  dl->blk_last = calloc((size_t)dl->nblk, sizeof *dl->blk_last);
-  if (!dl->blk_first || !dl->blk_last)
-    return XR_E_NOMEM;
-  for (int i = 0; i < dl->nblk; i++)
-    dl->blk_first[i] = NO_END;
-  return 0;
+  dl->blk = calloc((size_t)dl->nblk, sizeof *dl->blk);
+  return dl->blk ? 0 : XR_E_NOMEM;
+}
+
+static int unit_push(ras_dl *dl, unit_vec *v, unit u) {
+  int rc = grow(dl, (void **)&v->u, &v->cap, v->n + 1, sizeof(unit));
+  if (!rc)
+    v->u[v->n++] = u;
+  return rc;
 }
 
 /* Commands [first, last] form one top-level unit touching rows of r. */
-static void index_range(ras_dl *dl, uint32_t first, uint32_t last, rect r) {
-  if (rect_empty(r) || !dl->blk_first)
-    return;
+static int index_range(ras_dl *dl, uint32_t first, uint32_t last, rect r) {
+  if (rect_empty(r) || !dl->blk)
+    return 0;
   int b0 = r.y0 >> RAS_BLOCK_SHIFT, b1 = (r.y1 - 1) >> RAS_BLOCK_SHIFT;
   if (b0 < 0)
     b0 = 0;
   if (b1 >= dl->nblk)
     b1 = dl->nblk - 1;
+  unit u = {first, last};
+  if (b1 - b0 + 1 > WIDE_BLOCKS)
+    return unit_push(dl, &dl->wide, u);
   for (int b = b0; b <= b1; b++) {
-    if (first < dl->blk_first[b])
-      dl->blk_first[b] = first;
-    if (last > dl->blk_last[b])
-      dl->blk_last[b] = last;
+    int rc = unit_push(dl, &dl->blk[b], u);
+    if (rc)
+      return rc;
   }
+  return 0;
 }
 
 /* Open constructs that recorded commands (elided and dropped ones do not
@@ -533,7 +553,7 @@ static int record_fill(ras_dl *dl, int rule, const ras_paint *paint, int a,
   c->alpha = (uint8_t)a;
   note_bbox(dl, r);
   if (rec_depth(dl) == 0)
-    index_range(dl, idx, idx, r);
+    return index_range(dl, idx, idx, r);
   return 0;
 }
 
@@ -709,8 +729,10 @@ static int pop(ras_dl *dl, int pop_kind, int end_op) {
   dl->depth--;
   if ((e.kind == ST_CLIP || e.kind == ST_GROUP) && rec_depth(dl) == 0) {
     const cmd *b = &dl->cmds[e.idx];
-    index_range(dl, e.first, (uint32_t)dl->ncmd - 1,
-                (rect){b->x0, b->y0, b->x1, b->y1});
+    int rc = index_range(dl, e.first, (uint32_t)dl->ncmd - 1,
+                         (rect){b->x0, b->y0, b->x1, b->y1});
+    if (rc)
+      return rc;
   }
   dl->clip = e.saved_clip;
   note_bbox(dl, e.uni);
@@ -891,7 +913,7 @@ static int dl_fill_glyphs(void *dev, const ras_glyph_run *run,
       c->alpha = (uint8_t)a;
       note_bbox(dl, r);
       if (rec_depth(dl) == 0)
-        index_range(dl, idx, idx, r);
+        rc = index_range(dl, idx, idx, r);
     }
   }
   if (rc >= 0 && big.nverbs) {
@@ -1197,38 +1219,82 @@ static void end_layer(band *b, rs_ent *e) {
   b->clip = e->saved_clip;
 }
 
+static int replay_range(band *b, size_t i0, size_t i1);
+
+/* Replays the units of the band: the lists of its blocks and the wide
+ * list, merged in command order (a unit listed in several blocks runs
+ * once), then anything a stopped interpreter left open. */
 static int replay(band *b) {
   const ras_dl *dl = b->dl;
   ras_render_ctx *ctx = b->ctx;
   int rc = 0;
-  /* Only the top-level units that touch the band's blocks. */
-  size_t i0 = SIZE_MAX, i1 = 0;
+  enum { MAXSRC = 64 };
+  const unit_vec *src[MAXSRC + 1];
+  size_t pos[MAXSRC + 1];
+  int nsrc = 0;
   int b0 = b->y0 >> RAS_BLOCK_SHIFT, b1 = (b->y1 - 1) >> RAS_BLOCK_SHIFT;
-  for (int k = b0; k <= b1 && k < dl->nblk; k++) {
-    if (dl->blk_first[k] == NO_END)
-      continue;
-    if (dl->blk_first[k] < i0)
-      i0 = dl->blk_first[k];
-    if (dl->blk_last[k] + (size_t)1 > i1)
-      i1 = dl->blk_last[k] + (size_t)1;
+  if (dl->blk && b1 - b0 < MAXSRC) {
+    for (int k = b0; k <= b1 && k < dl->nblk; k++)
+      if (dl->blk[k].n)
+        src[nsrc++] = &dl->blk[k];
+    if (dl->wide.n)
+      src[nsrc++] = &dl->wide;
   }
-  if (dl->depth > 0) {
+  size_t done = 0; /* commands below this index have run */
+  if (dl->blk && b1 - b0 < MAXSRC) {
+    memset(pos, 0, sizeof pos);
+    for (;;) {
+      int best = -1;
+      for (int k = 0; k < nsrc; k++)
+        if (pos[k] < src[k]->n &&
+            (best < 0 ||
+             src[k]->u[pos[k]].first < src[best]->u[pos[best]].first))
+          best = k;
+      if (best < 0 || rc)
+        break;
+      unit u = src[best]->u[pos[best]++];
+      if (u.first < done)
+        continue; /* the same unit from another block */
+      rc = replay_range(b, u.first, (size_t)u.last + 1);
+      done = (size_t)u.last + 1;
+    }
+  } else {
+    /* Very tall bands: walk everything. */
+    rc = replay_range(b, 0, dl->ncmd);
+    done = dl->ncmd;
+  }
+  if (dl->depth > 0 && !rc) {
     /* Constructs still open (an unfinished list) are not indexed. */
-    size_t f = dl->stk[0].first;
+    size_t f = dl->ncmd;
     for (int k = 0; k < dl->depth; k++)
       if (dl->stk[k].kind == ST_CLIP || dl->stk[k].kind == ST_GROUP ||
           dl->stk[k].kind == ST_MASK) {
         f = dl->stk[k].first;
         break;
       }
-    if (f < i0)
-      i0 = f;
-    i1 = dl->ncmd;
+    if (f < done)
+      f = done;
+    rc = replay_range(b, f, dl->ncmd);
   }
-  if (!dl->blk_first) {
-    i0 = 0;
-    i1 = dl->ncmd;
+  /* An unfinished list (the interpreter stopped early): finish groups. */
+  while (ctx->depth > 0) {
+    rs_ent *e = &ctx->stk[--ctx->depth];
+    if (e->layer.data && e->op == OP_GROUP && !rc)
+      end_layer(b, e);
+    arena_release(ctx, &e->m);
+    e->layer.data = e->mask.data = NULL;
+    b->clip = e->saved_clip;
+    if (e->saved_dst)
+      b->dst = e->saved_dst;
   }
+  return rc;
+}
+
+/* Replays commands [i0, i1). */
+static int replay_range(band *b, size_t i0, size_t i1) {
+  const ras_dl *dl = b->dl;
+  ras_render_ctx *ctx = b->ctx;
+  int rc = 0;
   for (size_t i = i0; i < i1 && i < dl->ncmd && !rc; i++) {
     const cmd *c = &dl->cmds[i];
     rs_ent *e;
@@ -1329,17 +1395,6 @@ static int replay(band *b) {
     default:
       break;
     }
-  }
-  /* An unfinished list (the interpreter stopped early): finish groups. */
-  while (ctx->depth > 0) {
-    rs_ent *e = &ctx->stk[--ctx->depth];
-    if (e->layer.data && e->op == OP_GROUP && !rc)
-      end_layer(b, e);
-    arena_release(ctx, &e->m);
-    e->layer.data = e->mask.data = NULL;
-    b->clip = e->saved_clip;
-    if (e->saved_dst)
-      b->dst = e->saved_dst;
   }
   return rc;
 }
