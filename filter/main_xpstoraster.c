@@ -50,6 +50,7 @@ typedef struct job {
   xr_print_layer job_eff; /* for pages beyond the known count */
   int out_pages;
   int hw_copies; /* copies the printer makes (PPD without manual copies) */
+  cups_page_header2_t tmpl; /* a PPD driver's header, for CUPS raster */
   atomic_int cancelled;
 } job;
 
@@ -493,6 +494,17 @@ int main(int argc, char **argv) {
   xr_print_layer pl;
   xr_print_from_ppd(&pl, ppd);
   xr_print_over(&j.base, &pl);
+  /* The PPD's own raster setup says more exactly what its defaults mean. */
+  cups_page_header2_t ppd_hdr;
+  unsigned valid;
+  if (ppd && xr_print_ppd_header(ppd, NULL, &ppd_hdr, &valid) == 0) {
+    xr_print_from_header(&pl, &ppd_hdr, valid);
+    xr_print_over(&j.base, &pl);
+  }
+  /* For a CUPS raster driver, the header its option code sets up for this
+   * job; its driver fields go into every page header. */
+  int have_tmpl = format == XR_RASTER_CUPS && ppd &&
+                  xr_print_ppd_header(ppd, argv[5], &j.tmpl, NULL) == 0;
   if (xr_print_from_options(&j.opts, argv[4], argv[5], ppd, j.pages,
                             sizeof j.pages, warn_cb, &j) < 0) {
     say(&j, XR_LEVEL_ERROR, "Bad copies argument \"%s\"", argv[4]);
@@ -549,6 +561,8 @@ int main(int argc, char **argv) {
     say(&j, XR_LEVEL_ERROR, "Unable to start the raster stream");
     goto out_ntf;
   }
+  if (have_tmpl)
+    xr_raster_sink_set_template(&raster, &j.tmpl);
   counting cnt = {&j, raster};
   xr_band_sink sink = {&cnt, cb_begin, cb_band, cb_end};
   int rc = render_all(&j, &sink);

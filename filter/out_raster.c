@@ -14,6 +14,8 @@ typedef struct writer {
   cups_raster_t *ras;
   int format;
   xr_raster_opts opts;
+  int have_tmpl;
+  cups_page_header2_t tmpl; /* a PPD driver's header fields */
   int err; /* first error; once set every callback fails with it */
   int pages;
 
@@ -156,6 +158,49 @@ static int put_content_row(writer *w, int cy, const uint8_t *src) {
   return put_line(w, w->line);
 }
 
+/* What a PPD driver set up through its option code and reads back from
+ * the page header; geometry, resolution and colour are not among them. */
+static void copy_driver_fields(cups_page_header2_t *h,
+                               const cups_page_header2_t *t) {
+  memcpy(h->MediaClass, t->MediaClass, sizeof h->MediaClass);
+  memcpy(h->MediaColor, t->MediaColor, sizeof h->MediaColor);
+  memcpy(h->MediaType, t->MediaType, sizeof h->MediaType);
+  memcpy(h->OutputType, t->OutputType, sizeof h->OutputType);
+  h->AdvanceDistance = t->AdvanceDistance;
+  h->AdvanceMedia = t->AdvanceMedia;
+  h->Collate = t->Collate;
+  h->CutMedia = t->CutMedia;
+  h->InsertSheet = t->InsertSheet;
+  h->Jog = t->Jog;
+  h->LeadingEdge = t->LeadingEdge;
+  h->ManualFeed = t->ManualFeed;
+  h->MediaPosition = t->MediaPosition;
+  h->MediaWeight = t->MediaWeight;
+  h->MirrorPrint = t->MirrorPrint;
+  h->NegativePrint = t->NegativePrint;
+  h->OutputFaceUp = t->OutputFaceUp;
+  h->Separations = t->Separations;
+  h->TraySwitch = t->TraySwitch;
+  h->cupsMediaType = t->cupsMediaType;
+  h->cupsCompression = t->cupsCompression;
+  h->cupsRowCount = t->cupsRowCount;
+  h->cupsRowFeed = t->cupsRowFeed;
+  h->cupsRowStep = t->cupsRowStep;
+  memcpy(h->cupsInteger, t->cupsInteger, sizeof h->cupsInteger);
+  memcpy(h->cupsReal, t->cupsReal, sizeof h->cupsReal);
+  memcpy(h->cupsString, t->cupsString, sizeof h->cupsString);
+  memcpy(h->cupsMarkerType, t->cupsMarkerType, sizeof h->cupsMarkerType);
+  memcpy(h->cupsRenderingIntent, t->cupsRenderingIntent,
+         sizeof h->cupsRenderingIntent);
+  /* Same bytes, the driver's name for them: device W and RGB are encoded
+   * as sW and sRGB are. */
+  if (h->cupsColorSpace == CUPS_CSPACE_SW && t->cupsColorSpace == CUPS_CSPACE_W)
+    h->cupsColorSpace = CUPS_CSPACE_W;
+  if (h->cupsColorSpace == CUPS_CSPACE_SRGB &&
+      t->cupsColorSpace == CUPS_CSPACE_RGB)
+    h->cupsColorSpace = CUPS_CSPACE_RGB;
+}
+
 static int begin_page(void *ud, const xr_page_info *info) {
   writer *w = ud;
   if (w->err)
@@ -246,6 +291,8 @@ static int begin_page(void *ud, const xr_page_info *info) {
     w->hdr.Orientation = (cups_orient_t)(pg.rotate / 90);
   if (pg.copies > 1)
     w->hdr.NumCopies = (unsigned)pg.copies;
+  if (w->format == XR_RASTER_CUPS && w->have_tmpl)
+    copy_driver_fields(&w->hdr, &w->tmpl);
 
   w->line = malloc(out_bpl);
   if (!w->line)
@@ -497,6 +544,16 @@ int xr_raster_sink_close(xr_band_sink *sink) {
   free(w);
   sink->ud = NULL;
   return rc;
+}
+
+int xr_raster_sink_set_template(xr_band_sink *sink,
+                                const cups_page_header2_t *t) {
+  if (!sink || !sink->ud || !t)
+    return XR_E_INVAL;
+  writer *w = sink->ud;
+  w->tmpl = *t;
+  w->have_tmpl = 1;
+  return 0;
 }
 
 int xr_raster_sink_pages(const xr_band_sink *sink) {

@@ -9,6 +9,7 @@
 #ifndef XR_OUT_RASTER_H
 #define XR_OUT_RASTER_H
 
+#include <cups/raster.h>
 #include <stdint.h>
 
 #include "xpsraster/render.h"
@@ -55,6 +56,16 @@ int xr_raster_sink_open(int fd, int format, const xr_raster_opts *opts,
  * the writer; out->ud becomes NULL. Returns 0 or the first write error. A
  * sink whose ud is NULL is a no-op. */
 int xr_raster_sink_close(xr_band_sink *sink);
+
+/* CUPS raster for a PPD driver: t is the header the PPD's option code
+ * gives (cupsRasterInterpretPPD). Its driver fields (media type,
+ * compression, row count/feed/step, cupsInteger/Real/String, marker type,
+ * rendering intent, media class/colour/type, output type, feed and
+ * finishing switches) are copied into every later page header; size,
+ * resolution, colour, duplex and copies stay ours. t is copied. No effect
+ * on PWG raster. Returns 0 or XR_E_INVAL. */
+int xr_raster_sink_set_template(xr_band_sink *sink,
+                                const cups_page_header2_t *t);
 
 /* Number of complete pages written so far. */
 int xr_raster_sink_pages(const xr_band_sink *sink);

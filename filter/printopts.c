@@ -449,7 +449,73 @@ void xr_print_from_ppd(xr_print_layer *out, void *ppdv) {
     out->set |= XR_PS_DUPLEX;
 }
 
+int xr_print_ppd_header(void *ppdv, const char *options,
+                        cups_page_header2_t *out, unsigned *valid) {
+  ppd_file_t *ppd = ppdv;
+  memset(out, 0, sizeof *out);
+  if (valid)
+    *valid = 0;
+  if (!ppd)
+    return -1;
+  if (valid) {
+    if (ppdFindOption(ppd, "Resolution"))
+      *valid |= XR_PS_DPI;
+    if (ppdFindOption(ppd, "ColorModel"))
+      *valid |= XR_PS_COLOR;
+  }
+  cups_option_t *opts = NULL;
+  int n = options ? cupsParseOptions(options, 0, &opts) : 0;
+  ppdMarkDefaults(ppd);
+  /* Only the PPD's own options, marked one by one: cupsMarkOptions would
+   * also map IPP attributes (media, print-color-mode) onto the PPD, and in
+   * libcups 2.4 that path leaks; size and colour are ours anyway. */
+  for (int i = 0; i < n; i++)
+    if (ppdFindOption(ppd, opts[i].name))
+      ppdMarkOption(ppd, opts[i].name, opts[i].value);
+  int rc = cupsRasterInterpretPPD(out, ppd, n, opts, NULL);
+  cupsFreeOptions(n, opts);
+  /* Leave the PPD as xr_print_from_ppd expects it: defaults marked. */
+  ppdMarkDefaults(ppd);
+  return rc == 0 ? 0 : -1;
+}
+
 #pragma GCC diagnostic pop
+
+void xr_print_from_header(xr_print_layer *out, const cups_page_header2_t *h,
+                          unsigned valid) {
+  memset(out, 0, sizeof *out);
+  xr_limits lim;
+  xr_limits_init(&lim);
+  unsigned r = h->HWResolution[0] > h->HWResolution[1] ? h->HWResolution[0]
+                                                       : h->HWResolution[1];
+  if ((valid & XR_PS_DPI) && r >= 1 && r <= (unsigned)lim.v[XR_LIMIT_DPI]) {
+    out->set |= XR_PS_DPI;
+    out->dpi = (int)r;
+  }
+  int cs = -1;
+  switch (h->cupsColorSpace) {
+  case CUPS_CSPACE_W:
+  case CUPS_CSPACE_SW:
+    cs = h->cupsBitsPerColor == 8 ? XR_CS_GRAY : -1;
+    break;
+  case CUPS_CSPACE_RGB:
+  case CUPS_CSPACE_SRGB:
+    cs = h->cupsBitsPerColor == 8 ? XR_CS_RGB : -1;
+    break;
+  case CUPS_CSPACE_CMYK:
+    cs = h->cupsBitsPerColor == 8 ? XR_CS_CMYK : -1;
+    break;
+  case CUPS_CSPACE_K: /* 8-bit K is ink, not our gray: 1-bit only */
+    cs = h->cupsBitsPerColor == 1 ? XR_CS_MONO : -1;
+    break;
+  default:
+    break;
+  }
+  if ((valid & XR_PS_COLOR) && cs >= 0) {
+    out->set |= XR_PS_COLOR;
+    out->colorspace = cs;
+  }
+}
 
 char *xr_print_describe(const xr_print_layer *l, char *buf, size_t size) {
   static const char *const cs[] = {"gray", "rgb", "cmyk", "mono"};

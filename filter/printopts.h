@@ -14,6 +14,8 @@
 #ifndef XR_PRINTOPTS_H
 #define XR_PRINTOPTS_H
 
+#include <cups/raster.h>
+
 #include "xps/ticket.h"
 #include "xpsraster/render.h"
 
@@ -74,6 +76,22 @@ int xr_print_from_options(xr_print_layer *out, const char *copies,
  * ColorModel, Duplex; ColorDevice False means gray). ppd is a
  * ppd_file_t *. */
 void xr_print_from_ppd(xr_print_layer *out, void *ppd);
+
+/* The page header a PPD's option code describes (cupsRasterInterpretPPD):
+ * with options NULL, for the PPD's defaults; otherwise for the defaults
+ * with the job's options marked. ppd is a ppd_file_t *. *valid (may be
+ * NULL) gets XR_PS_DPI and XR_PS_COLOR when the PPD has a Resolution or a
+ * ColorModel option: without one the header holds libcups' own defaults,
+ * not the PPD's. Returns 0, or -1 when the PPD's code cannot be run. */
+int xr_print_ppd_header(void *ppd, const char *options,
+                        cups_page_header2_t *out, unsigned *valid);
+
+/* Resolution and colour space from such a header (only those in valid),
+ * the colour space when xpsraster renders it: 8-bit W/sW (gray), RGB/sRGB,
+ * CMYK, and 1-bit K. This refines xr_print_from_ppd, whatever the PPD
+ * calls its choices. */
+void xr_print_from_header(xr_print_layer *out, const cups_page_header2_t *h,
+                          unsigned valid);
 
 /* Media size from a name: PWG ("iso_a4_210x297mm"), legacy ("A4",
  * "Letter"), PPD, or "Custom.WxH[in|mm|cm|pt]" (points by default).

@@ -3,7 +3,7 @@
 and prints one line per page, decoding every line of pixels so that a
 truncated or corrupt stream fails:
 
-  page 1 w=850 h=1100 dpi=100x100 bpp=24 cs=19 pt=612x792 name=na_letter_8.5x11in duplex=0 tumble=0 copies=0 ink=0.0312
+  page 1 w=850 h=1100 dpi=100x100 bpp=24 cs=19 pt=612x792 name=na_letter_8.5x11in duplex=0 tumble=0 copies=0 mediatype=0 ink=0.0312
 
 ink is the fraction of bytes that differ from blank (white for gray/RGB,
 zero for CMYK/K). Written from PWG 5102.4 and the CUPS raster format
@@ -80,6 +80,7 @@ def main():
         xdpi, ydpi = u(276), u(280)
         duplex, tumble = u(272), u(368)
         copies = u(340)
+        mediatype = u(380)
         pw, ph = u(352), u(356)
         name = h[1732:1796].split(b"\0")[0].decode("latin-1")
         if bpp == 0 or bpl == 0 or w == 0 or ht == 0:
@@ -141,9 +142,9 @@ def main():
                 v = rows[y][x * unit:(x + 1) * unit].hex()
             print("pixel %d %d %d %s" % (page, x, y, v))
         print("page %d w=%d h=%d dpi=%dx%d bpp=%d cs=%d pt=%dx%d name=%s "
-              "duplex=%d tumble=%d copies=%d ink=%.4f"
+              "duplex=%d tumble=%d copies=%d mediatype=%d ink=%.4f"
               % (page, w, ht, xdpi, ydpi, bpp, cs, pw, ph, name or "-",
-                 duplex, tumble, copies, ink / float(total)))
+                 duplex, tumble, copies, mediatype, ink / float(total)))
     print("pages %d" % page)
 
 

@@ -260,6 +260,91 @@ static void test_rotation_map(void **state) {
   assert_int_equal(xr_print_rotation(XPS_ORIENT_REVERSE_LANDSCAPE), 90);
 }
 
+static void test_ppd_raster_setup(void **state) {
+  (void)state;
+  cups_page_header2_t h;
+  memset(&h, 0, sizeof h);
+  xr_print_layer l;
+  struct {
+    unsigned cs, bits;
+    int want; /* -1: not renderable */
+  } cases[] = {
+      {CUPS_CSPACE_SW, 8, XR_CS_GRAY},
+      {CUPS_CSPACE_W, 8, XR_CS_GRAY},
+      {CUPS_CSPACE_SRGB, 8, XR_CS_RGB},
+      {CUPS_CSPACE_RGB, 8, XR_CS_RGB},
+      {CUPS_CSPACE_CMYK, 8, XR_CS_CMYK},
+      {CUPS_CSPACE_K, 1, XR_CS_MONO},
+      {CUPS_CSPACE_K, 8, -1},
+      {CUPS_CSPACE_RGB, 16, -1},
+      {CUPS_CSPACE_KCMY, 8, -1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    h.cupsColorSpace = cases[i].cs;
+    h.cupsBitsPerColor = cases[i].bits;
+    h.HWResolution[0] = 600;
+    h.HWResolution[1] = 300;
+    xr_print_from_header(&l, &h, XR_PS_DPI | XR_PS_COLOR);
+    assert_int_equal(l.dpi, 600);
+    if (cases[i].want < 0) {
+      assert_false(l.set & XR_PS_COLOR);
+    } else {
+      assert_true(l.set & XR_PS_COLOR);
+      assert_int_equal(l.colorspace, cases[i].want);
+    }
+  }
+  /* A PPD whose ColorModel names mean nothing to us: its code decides. */
+  char path[] = "/tmp/xr_ppd2XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  const char *ppd_text =
+      "*PPD-Adobe: \"4.3\"\n*FormatVersion: \"4.3\"\n*FileVersion: \"1.0\"\n"
+      "*LanguageVersion: English\n*LanguageEncoding: ISOLatin1\n"
+      "*PCFileName: \"T.PPD\"\n*Manufacturer: \"x\"\n*Product: \"(x)\"\n"
+      "*ModelName: \"x\"\n*ShortNickName: \"x\"\n*NickName: \"x\"\n"
+      "*ColorDevice: True\n*DefaultResolution: 360dpi\n"
+      "*OpenUI *ColorModel: PickOne\n*DefaultColorModel: Noir\n"
+      "*ColorModel Noir: \"<</cupsColorSpace 3/cupsBitsPerColor 1>>"
+      "setpagedevice\"\n"
+      "*ColorModel Vivid: \"<</cupsColorSpace 1/cupsBitsPerColor 8>>"
+      "setpagedevice\"\n*CloseUI: *ColorModel\n"
+      "*OpenUI *MediaType: PickOne\n*DefaultMediaType: Plain\n"
+      "*MediaType Plain: \"<</MediaType(Plain)/cupsMediaType 0>>"
+      "setpagedevice\"\n"
+      "*MediaType Glossy: \"<</MediaType(Glossy)/cupsMediaType 7>>"
+      "setpagedevice\"\n*CloseUI: *MediaType\n";
+  assert_int_equal(write(fd, ppd_text, strlen(ppd_text)),
+                   (ssize_t)strlen(ppd_text));
+  close(fd);
+  ppd_file_t *ppd = ppdOpenFile(path);
+  unlink(path);
+  assert_non_null(ppd);
+  unsigned valid;
+  assert_int_equal(xr_print_ppd_header(ppd, NULL, &h, &valid), 0);
+  /* No Resolution option: libcups' default resolution is not the PPD's. */
+  assert_int_equal(valid, XR_PS_COLOR);
+  xr_print_from_header(&l, &h, valid);
+  assert_int_equal(l.set, XR_PS_COLOR);
+  assert_int_equal(l.colorspace, XR_CS_MONO);
+  assert_int_equal(h.cupsMediaType, 0);
+  assert_int_equal(
+      xr_print_ppd_header(ppd, "ColorModel=Vivid MediaType=Glossy", &h, &valid),
+      0);
+  xr_print_from_header(&l, &h, valid);
+  assert_int_equal(l.colorspace, XR_CS_RGB);
+  assert_int_equal(h.cupsMediaType, 7);
+  assert_string_equal(h.MediaType, "Glossy");
+  /* The PPD is left with its defaults marked. */
+  xr_print_layer d;
+  xr_print_from_ppd(&d, ppd);
+  ppd_choice_t *c = ppdFindMarkedChoice(ppd, "ColorModel");
+  assert_non_null(c);
+  assert_string_equal(c->choice, "Noir");
+  ppdClose(ppd);
+  assert_int_equal(xr_print_ppd_header(NULL, NULL, &h, &valid), -1);
+  assert_int_equal(valid, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_options),
@@ -267,6 +352,7 @@ int main(void) {
       cmocka_unit_test(test_precedence),
       cmocka_unit_test(test_ppd_defaults),
       cmocka_unit_test(test_rotation_map),
+      cmocka_unit_test(test_ppd_raster_setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

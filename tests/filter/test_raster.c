@@ -570,6 +570,55 @@ static void test_broken_pipe_is_io_error(void **state) {
   close(pfd[1]);
 }
 
+/* A PPD driver's header fields reach CUPS raster pages; ours (size,
+ * resolution, colour) are kept; PWG raster ignores the template. */
+static void test_cups_template(void **state) {
+  (void)state;
+  cups_page_header2_t t;
+  memset(&t, 0, sizeof t);
+  snprintf(t.MediaType, sizeof t.MediaType, "Glossy");
+  t.cupsMediaType = 7;
+  t.cupsCompression = 3;
+  t.cupsRowCount = 17;
+  t.cupsInteger[3] = 42;
+  t.cupsColorSpace = CUPS_CSPACE_W;
+  t.cupsWidth = 9999;
+  t.HWResolution[0] = t.HWResolution[1] = 1200;
+  for (int f = 0; f < 2; f++) {
+    int fd = tmpfd();
+    xr_band_sink s;
+    assert_int_equal(xr_raster_sink_open(fd, f, NULL, &s), 0);
+    assert_int_equal(xr_raster_sink_set_template(&s, &t), 0);
+    page_spec p = {6, 4, XR_CS_GRAY, 72.0, 4, 0};
+    assert_int_equal(feed(&s, &p, 0), 0);
+    assert_int_equal(xr_raster_sink_close(&s), 0);
+    readback rb;
+    read_all(fd, &rb);
+    assert_int_equal(rb.pages, 1);
+    const cups_page_header2_t *h = &rb.hdr[0];
+    assert_int_equal(h->cupsWidth, 6);
+    assert_int_equal(h->HWResolution[0], 72);
+    if (f == XR_RASTER_CUPS) {
+      assert_string_equal(h->MediaType, "Glossy");
+      assert_int_equal(h->cupsMediaType, 7);
+      assert_int_equal(h->cupsCompression, 3);
+      assert_int_equal(h->cupsRowCount, 17);
+      assert_int_equal(h->cupsInteger[3], 42);
+      assert_int_equal(h->cupsColorSpace, CUPS_CSPACE_W);
+    } else {
+      assert_int_equal(h->cupsMediaType, 0);
+      assert_int_equal(h->cupsColorSpace, CUPS_CSPACE_SW);
+    }
+    for (int x = 0; x < 6; x++)
+      assert_int_equal(get_px(h, rb.px[0], x, 3, 0),
+                       src_px(XR_CS_GRAY, x, 3, 0));
+    readback_free(&rb);
+    close(fd);
+  }
+  xr_band_sink none = {0};
+  assert_int_equal(xr_raster_sink_set_template(&none, &t), XR_E_INVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip_all),
@@ -581,6 +630,7 @@ int main(void) {
       cmocka_unit_test(test_short_page_padded),
       cmocka_unit_test(test_setup_stops_cleanly),
       cmocka_unit_test(test_duplex_and_name),
+      cmocka_unit_test(test_cups_template),
       cmocka_unit_test(test_misuse),
       cmocka_unit_test(test_broken_pipe_is_io_error),
   };

@@ -120,6 +120,37 @@ run ticket FINAL_CONTENT_TYPE=image/pwg-raster PPD="$T/test.ppd" -- 1 u t 1 "" \
   "$D/job_ticket.xps"
 page_has ticket 1 dpi=150x150 name=iso_a4_210x297mm duplex=1
 pages_are ticket 4
+# CUPS raster for a PPD driver: the PPD's option code fills the driver
+# fields of every page header (MediaType -> cupsMediaType), and its
+# Resolution and ColorModel code, not the choices' names, give resolution
+# and colour space.
+sed -e 's/^\*DefaultResolution: 50dpi$//' "$T/test.ppd" >"$T/driver.ppd"
+cat >>"$T/driver.ppd" <<'EOF'
+*OpenUI *Resolution: PickOne
+*DefaultResolution: Low
+*Resolution Low: "<</HWResolution[40 40]>>setpagedevice"
+*Resolution High: "<</HWResolution[80 80]>>setpagedevice"
+*CloseUI: *Resolution
+*OpenUI *ColorModel: PickOne
+*DefaultColorModel: Ink
+*ColorModel Ink: "<</cupsColorSpace 3/cupsBitsPerColor 1>>setpagedevice"
+*ColorModel Photo: "<</cupsColorSpace 1/cupsBitsPerColor 8>>setpagedevice"
+*CloseUI: *ColorModel
+*OpenUI *MediaType: PickOne
+*DefaultMediaType: Plain
+*MediaType Plain: "<</MediaType(Plain)/cupsMediaType 0>>setpagedevice"
+*MediaType Glossy: "<</MediaType(Glossy)/cupsMediaType 7>>setpagedevice"
+*CloseUI: *MediaType
+EOF
+run driver PPD="$T/driver.ppd" -- 1 u t 1 "MediaType=Glossy media=A4 print-color-mode=color" \
+  "$D/bad_ticket.xps"
+[ $RC = 0 ] || fail "driver: exit $RC: $(tail -n 3 "$T/driver.err")"
+page_has driver 1 mediatype=7 dpi=40x40 bpp=1 cs=3
+head -c 13 "$T/driver.out" | grep -q PwgRaster && fail "driver: PWG written"
+run driverpwg FINAL_CONTENT_TYPE=image/pwg-raster PPD="$T/driver.ppd" -- 1 u t 1 \
+  "MediaType=Glossy" "$D/bad_ticket.xps"
+page_has driverpwg 1 mediatype=0
+
 # Options beat the ticket; print-color-mode=color does not (cupsd always
 # sends it); unusable options warn. This PPD has no cupsManualCopies, so
 # the printer makes the job's copies (3) itself: only the ticket's 2 are
