@@ -1379,11 +1379,19 @@ static int replay_range(band *b, size_t i0, size_t i1) {
       /* The mask layer's alpha, times the clip in force, becomes a clip. */
       ras_surf l = e->layer;
       ras_mask m = {l.data, l.stride, l.x0, l.y0, l.x1, l.y1};
-      for (int y = l.y0; y < l.y1; y++) {
+      const ras_mask *pc = e->saved_clip;
+      for (int y = l.y0; y < l.y1 && pc; y++) {
         uint8_t *row = l.data + (size_t)(y - l.y0) * l.stride;
+        if (y < pc->y0 || y >= pc->y1) {
+          memset(row, 0, (size_t)(l.x1 - l.x0));
+          continue;
+        }
+        const uint8_t *cr = pc->data + (size_t)(y - pc->y0) * pc->stride;
         for (int x = l.x0; x < l.x1; x++)
-          row[x - l.x0] = (uint8_t)ras_div255(
-              row[x - l.x0] * (uint32_t)ras_mask_at(e->saved_clip, x, y));
+          row[x - l.x0] = x < pc->x0 || x >= pc->x1
+                              ? 0
+                              : (uint8_t)ras_div255(row[x - l.x0] *
+                                                    (uint32_t)cr[x - pc->x0]);
       }
       e->op = OP_CLIP;
       e->mask = m;

@@ -61,6 +61,45 @@ static void spans_match_formula(void **state) {
     }
 }
 
+/* Layer compositing (the vector loop for RGB without clip, the scalar one
+ * with a clip or for gray) against the formula. */
+static void layers_match_formula(void **state) {
+  (void)state;
+  enum { W = 67 };
+  for (int nc = 1; nc <= 3; nc += 2)
+    for (int iter = 0; iter < 300; iter++) {
+      uint8_t src[W * 4], dst[W * 3], want[W * 3], mask[W];
+      for (int i = 0; i < W; i++) {
+        uint8_t a = rnd8();
+        for (int k = 0; k < nc; k++) /* premultiplied: colour <= alpha */
+          src[i * (nc + 1) + k] = (uint8_t)(a ? rnd8() % (a + 1) : 0);
+        src[i * (nc + 1) + nc] = a;
+        mask[i] = rnd8();
+      }
+      for (int i = 0; i < W * nc; i++)
+        dst[i] = want[i] = rnd8();
+      int op = iter % 3 == 0 ? 255 : rnd8(), use_clip = iter % 4 == 1;
+      ras_surf d = {dst, (size_t)W * nc, 0, 0, W, 1, nc, 0};
+      ras_surf l = {src, (size_t)W * (nc + 1), 0, 0, W, 1, nc, 1};
+      ras_mask m = {mask, W, 0, 0, W, 1};
+      ras_comp_layer(&d, &l, op, use_clip ? &m : NULL);
+      for (int i = 0; i < W; i++) {
+        uint32_t la = src[i * (nc + 1) + nc], f = (uint32_t)op;
+        if (use_clip)
+          f = ras_div255(f * mask[i]);
+        if (!la || !f)
+          continue;
+        uint32_t sa = ras_div255(la * f), ia = 255 - sa;
+        for (int k = 0; k < nc; k++) {
+          uint32_t v = ras_div255(src[i * (nc + 1) + k] * f) +
+                       ras_div255(want[i * nc + k] * ia);
+          want[i * nc + k] = (uint8_t)(v > 255 ? 255 : v);
+        }
+      }
+      assert_memory_equal(dst, want, (size_t)W * nc);
+    }
+}
+
 static void div255_exact(void **state) {
   (void)state;
   for (uint32_t x = 0; x <= 255 * 255; x++)
@@ -70,6 +109,7 @@ static void div255_exact(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(spans_match_formula),
+      cmocka_unit_test(layers_match_formula),
       cmocka_unit_test(div255_exact),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
