@@ -30,9 +30,10 @@ int xps_partname_norm(const char *src, size_t src_len, char *out,
     if (c == '%' && i + 2 < src_len && hexval(src[i + 1]) >= 0 &&
         hexval(src[i + 2]) >= 0) {
       int d = hexval(src[i + 1]) * 16 + hexval(src[i + 2]);
-      /* A decoded separator would change the name's structure, and a NUL
-       * would truncate it: keep those escaped. */
-      if (d != '/' && d != '\\' && d != 0) {
+      /* A decoded separator would change the name's structure, a NUL
+       * would truncate it, and a bare '%' would be decoded again on the
+       * next lookup: keep those escaped, so normalising is idempotent. */
+      if (d != '/' && d != '\\' && d != 0 && d != '%') {
         c = d;
         i += 2;
       }

@@ -2,8 +2,9 @@
  * recognition of interleaved piece names ("[3].piece", "[7].last.piece").
  *
  * A normalised name starts with '/', uses '/' as the only separator, and is
- * percent-decoded (except %2F and %5C, which OPC forbids and which must not
- * turn into separators). The key is the normalised name with ASCII letters
+ * percent-decoded (except %2F, %5C, %00 and %25, which must not turn into
+ * separators, cut the name or be decoded twice: normalising a normalised
+ * name changes nothing). The key is the normalised name with ASCII letters
  * folded to lower case; two names name the same part iff their keys are
  * equal. */
 #ifndef XPS_PARTNAME_H

@@ -30,6 +30,7 @@ static void test_norm(void **state) {
       {"a/%4", "/a/%4"},
       {"a/%zz", "/a/%zz"},
       {"a/.b/c..", "/a/.b/c.."},
+      {"a/%2541", "/a/%2541"}, /* a literal '%' stays escaped */
   };
   char out[64];
   for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
@@ -40,6 +41,13 @@ static void test_norm(void **state) {
   const char *bad[] = {"", "/", "a/./b", "a/../b", "..", "a/.", "a/%2E%2E"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
     assert_int_equal(norm(bad[i], out, sizeof out), XR_E_FORMAT);
+  /* Idempotent: a normalised name normalises to itself. */
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+    char again[64];
+    int n = norm(ok[i].out, again, sizeof again);
+    assert_int_equal(n, (int)strlen(ok[i].out));
+    assert_string_equal(again, ok[i].out);
+  }
   /* NUL inside the given length. */
   assert_int_equal(xps_partname_norm("a\0b", 3, out, sizeof out), XR_E_FORMAT);
   /* Fits exactly ("/abc" + NUL = 5), one short. */
