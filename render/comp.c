@@ -134,33 +134,45 @@ static inline int kind16(const uint8_t *a) {
 BLEND_LOOPS(_sse2, )
 BLEND_LOOPS(_avx2, __attribute__((target("avx2"))))
 
-/* Layer (premultiplied RGBA) onto an opaque RGB row with constant factor f,
- * 4 pixels at a time: d = s*f/255 + d*(255 - a*f/255)/255, saturated,
- * exactly as the scalar loop in ras_comp_layer. Needs n >= 6 to read 16
- * destination bytes safely; returns the pixels done. */
+/* Layer (premultiplied RGBA) onto an opaque RGB row, 4 pixels at a time,
+ * with factor f (0..255) times the clip row m (NULL: none):
+ * d = s*F/255 + d*(255 - a*F/255)/255, saturated, F = f*m/255, exactly as
+ * the scalar loop in ras_comp_layer. Needs n >= 6 to read 16 destination
+ * bytes safely; returns the pixels done. */
 #define LAYER_LOOP(SUF, ATTR)                                                  \
   ATTR static int layer_rgb##SUF(uint8_t *dp, const uint8_t *sp, uint32_t f,   \
-                                 int n) {                                      \
+                                 const uint8_t *m, int n) {                    \
     const v16u8 ma = {3, 3, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 15, 15, 15, 15}; \
+    const v16u8 mf = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};         \
     const v16u8 mx = {0, 1, 2, 0, 3, 4, 5, 0, 6, 7, 8, 0, 9, 10, 11, 0};       \
     const v16u8 mc = {0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0};     \
+    v16u16 F = {0};                                                            \
+    F += (uint16_t)f;                                                          \
     int i = 0;                                                                 \
     for (; i + 6 <= n; i += 4, sp += 16, dp += 12) {                           \
-      uint32_t a4;                                                             \
       v16u8 vs, vd;                                                            \
       memcpy(&vs, sp, 16);                                                     \
-      a4 = (uint32_t)vs[3] | (uint32_t)vs[7] | (uint32_t)vs[11] |              \
-           (uint32_t)vs[15];                                                   \
-      if (!a4)                                                                 \
+      if (!(vs[3] | vs[7] | vs[11] | vs[15]))                                  \
         continue;                                                              \
+      int full = f == 255;                                                     \
+      if (m) {                                                                 \
+        v16u8 vm = {0};                                                        \
+        memcpy(&vm, m + i, 4);                                                 \
+        F = __builtin_convertvector(__builtin_shuffle(vm, mf), v16u16);        \
+        if (f != 255) {                                                        \
+          F = F * (uint16_t)f + 128;                                           \
+          F = (F + (F >> 8)) >> 8;                                             \
+        }                                                                      \
+        full = 0;                                                              \
+      }                                                                        \
       memcpy(&vd, dp, 16);                                                     \
       v16u16 S = __builtin_convertvector(vs, v16u16);                          \
       v16u16 A = __builtin_convertvector(__builtin_shuffle(vs, ma), v16u16);   \
       v16u16 D = __builtin_convertvector(__builtin_shuffle(vd, mx), v16u16);   \
-      if (f != 255) {                                                          \
-        S = S * (uint16_t)f + 128;                                             \
+      if (!full) {                                                             \
+        S = S * F + 128;                                                       \
         S = (S + (S >> 8)) >> 8;                                               \
-        A = A * (uint16_t)f + 128;                                             \
+        A = A * F + 128;                                                       \
         A = (A + (A >> 8)) >> 8;                                               \
       }                                                                        \
       v16u16 x = D * (255 - A) + 128;                                          \
@@ -387,10 +399,10 @@ void ras_comp_layer(ras_surf *d, const ras_surf *s, int opacity,
                              : NULL;
     int x = x0;
 #ifdef VEC_BLEND
-    if (!mr && nc == 3 && !d->alpha && s->nc == 3 && opacity > 0) {
+    if (nc == 3 && !d->alpha && s->nc == 3 && opacity > 0) {
       int done = __builtin_cpu_supports("avx2")
-                     ? layer_rgb_avx2(dp, sp, (uint32_t)opacity, x1 - x0)
-                     : layer_rgb_sse2(dp, sp, (uint32_t)opacity, x1 - x0);
+                     ? layer_rgb_avx2(dp, sp, (uint32_t)opacity, mr, x1 - x0)
+                     : layer_rgb_sse2(dp, sp, (uint32_t)opacity, mr, x1 - x0);
       x += done;
       sp += (size_t)done * 4;
       dp += (size_t)done * 3;
