@@ -333,6 +333,42 @@ static void rect_fast_path_matches_edges(void **state) {
   }
 }
 
+/* Naive CMYK (full grey replacement) and ordered-dither mono values. */
+static void cmyk_and_mono_values(void **state) {
+  (void)state;
+  ras_dl *dl = t_dl(96, 32, 16);
+  ras_path p;
+  ras_path_init(&p, 0);
+  t_rect(&p, 0, 0, 8, 16);
+  t_fill(dl, &p, RAS_NONZERO, t_solid(1, 0, 0, 1));
+  ras_path_clear(&p);
+  t_rect(&p, 8, 0, 8, 16);
+  t_fill(dl, &p, RAS_NONZERO, t_solid(0.5f, 0.5f, 0.5f, 1));
+  ras_path_clear(&p);
+  t_rect(&p, 16, 0, 8, 16);
+  t_fill(dl, &p, RAS_NONZERO, t_solid(0, 0, 0, 1));
+  size_t st;
+  uint8_t *img = t_render(dl, RAS_CMYK8, 0, &st);
+  const uint8_t red[4] = {0, 255, 255, 0}, grey[4] = {0, 0, 0, 127},
+                black[4] = {0, 0, 0, 255}, white[4] = {0, 0, 0, 0};
+  assert_memory_equal(img + 4 * 2, red, 4);
+  assert_memory_equal(img + 4 * 10, grey, 4);
+  assert_memory_equal(img + 4 * 18, black, 4);
+  assert_memory_equal(img + 4 * 28, white, 4);
+  free(img);
+  img = t_render(dl, RAS_MONO1, 5, &st);
+  int ones[4] = {0, 0, 0, 0};
+  for (int y = 0; y < 16; y++)
+    for (int x = 0; x < 32; x++)
+      ones[x / 8] += img[(size_t)y * st + (size_t)x / 8] >> (7 - x % 8) & 1;
+  assert_int_equal(ones[2], 128);   /* black: all set */
+  assert_int_equal(ones[3], 0);     /* white: none */
+  assert_in_range(ones[1], 56, 72); /* 50% grey: about half */
+  free(img);
+  ras_path_reset(&p);
+  ras_dl_drop(dl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(square_inside_outside),
@@ -346,6 +382,7 @@ int main(void) {
       cmocka_unit_test(band_invariance),
       cmocka_unit_test(page_size_rounding),
       cmocka_unit_test(rect_fast_path_matches_edges),
+      cmocka_unit_test(cmyk_and_mono_values),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
