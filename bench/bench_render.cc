@@ -48,7 +48,8 @@ void add_triangles(xr_raster *r, int w, int h, int count, double size) {
   };
   for (int i = 0; i < count; i++) {
     double x = rnd() * (w - size), y = rnd() * (h - size);
-    double xy[6] = {x, y, x + size * rnd(), y + size, x + size, y + size * rnd()};
+    double xy[6] = {x,        y,        x + size * rnd(),
+                    y + size, x + size, y + size * rnd()};
     xr_raster_fill_polygon(r, xy, 3, 0, 0xff000000u);
   }
 }
@@ -72,10 +73,13 @@ void BM_ScanSmallEdges(benchmark::State &st) {
   std::vector<uint8_t> buf;
   for (auto _ : st)
     render_page(r.r, XR_CS_GRAY, w, h, 64, buf);
-  st.counters["edges/s"] = benchmark::Counter(
-      3.0 * n * st.iterations(), benchmark::Counter::kIsRate);
+  st.counters["edges/s"] = benchmark::Counter(3.0 * n * st.iterations(),
+                                              benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_ScanSmallEdges)->Arg(20000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScanSmallEdges)
+    ->Arg(20000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_ScanLongEdges(benchmark::State &st) {
   const int w = 2550, h = 3300, spikes = (int)st.range(0);
@@ -84,8 +88,8 @@ void BM_ScanLongEdges(benchmark::State &st) {
   std::vector<uint8_t> buf;
   for (auto _ : st)
     render_page(r.r, XR_CS_GRAY, w, h, 64, buf);
-  st.counters["edges/s"] = benchmark::Counter(
-      2.0 * spikes * st.iterations(), benchmark::Counter::kIsRate);
+  st.counters["edges/s"] = benchmark::Counter(2.0 * spikes * st.iterations(),
+                                              benchmark::Counter::kIsRate);
   st.counters["Mpx/s"] = benchmark::Counter(
       (double)w * h * st.iterations() / 1e6, benchmark::Counter::kIsRate);
 }
@@ -98,8 +102,8 @@ void BM_RecordEdges(benchmark::State &st) {
     Raster r(w, h);
     add_triangles(r.r, w, h, n, 6);
   }
-  st.counters["edges/s"] = benchmark::Counter(
-      3.0 * n * st.iterations(), benchmark::Counter::kIsRate);
+  st.counters["edges/s"] = benchmark::Counter(3.0 * n * st.iterations(),
+                                              benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RecordEdges)->Arg(100000)->Unit(benchmark::kMillisecond);
 
@@ -131,7 +135,10 @@ void BM_EmptyPage(benchmark::State &st) {
   st.counters["Mpx/s"] = benchmark::Counter(
       (double)w * h * st.iterations() / 1e6, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_EmptyPage)->Arg(XR_CS_GRAY)->Arg(XR_CS_RGB)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EmptyPage)
+    ->Arg(XR_CS_GRAY)
+    ->Arg(XR_CS_RGB)
+    ->Unit(benchmark::kMillisecond);
 
 // Transparency group over overlapping shapes (layer compositing).
 void BM_Group(benchmark::State &st) {
@@ -148,7 +155,9 @@ void BM_Group(benchmark::State &st) {
 }
 BENCHMARK(BM_Group)->Unit(benchmark::kMillisecond);
 
-int discard_band(void *, int, int, const uint8_t *, size_t) { return 0; }
+int discard_band(void *, int, int, const uint8_t *, size_t) {
+  return 0;
+}
 
 // The band scheduler: band height and thread count.
 void BM_Bands(benchmark::State &st) {
@@ -170,12 +179,15 @@ BENCHMARK(BM_Bands)
     ->UseRealTime();
 
 // Whole corpus pages through the document API, discarding the bands.
-int sink_begin(void *, const xr_page_info *) { return 0; }
-int sink_band(void *, const xr_page_info *, int, int, const uint8_t *,
-              size_t) {
+int sink_begin(void *, const xr_page_info *) {
   return 0;
 }
-int sink_end(void *, const xr_page_info *) { return 0; }
+int sink_band(void *, const xr_page_info *, int, int, const uint8_t *, size_t) {
+  return 0;
+}
+int sink_end(void *, const xr_page_info *) {
+  return 0;
+}
 
 void BM_CorpusPage(benchmark::State &st, const char *doc) {
   std::string path = std::string(XR_SOURCE_DIR) + "/corpus/" + doc;
@@ -196,14 +208,16 @@ void BM_CorpusPage(benchmark::State &st, const char *doc) {
     xr_doc_close(d);
   }
 }
-BENCHMARK_CAPTURE(BM_CorpusPage, vector, "basic/stroke.xps")
-    ->ArgsProduct({{300, 600}, {XR_CS_GRAY, XR_CS_RGB}})
-    ->ArgNames({"dpi", "cs"})
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_CorpusPage, fills, "basic/fillrule.xps")
-    ->ArgsProduct({{300, 600}, {XR_CS_GRAY, XR_CS_RGB}})
-    ->ArgNames({"dpi", "cs"})
-    ->Unit(benchmark::kMillisecond);
+#define CORPUS_PAGE(name, doc)                                                 \
+  BENCHMARK_CAPTURE(BM_CorpusPage, name, doc)                                  \
+      ->ArgsProduct({{300, 600}, {XR_CS_GRAY, XR_CS_RGB}})                     \
+      ->ArgNames({"dpi", "cs"})                                                \
+      ->Unit(benchmark::kMillisecond)
+CORPUS_PAGE(text, "text/page.xps");
+CORPUS_PAGE(vector, "vector/clips.xps");
+CORPUS_PAGE(gradient, "vector/linear_spread.xps");
+CORPUS_PAGE(image, "image/png.xps");
+CORPUS_PAGE(mixed, "vector/opacity_mask.xps");
 
 } // namespace
 
