@@ -30,9 +30,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Every report must say what was wrong and where (issue 11): a warning or
+ * error without a part name or a message is a finding. */
+static void check_report(const xr_errinfo *e) {
+  if (!e->part[0] || !e->msg[0])
+    abort();
+}
+
 static void quiet(void *ud, const xr_errinfo *w) {
   (void)ud;
-  (void)w;
+  check_report(w);
 }
 
 /* State shared by every input, as in a job: the package of resources, the
@@ -108,6 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int rc = xps_page_run_buffer(env->pkg, "/Documents/1/Pages/1.fpage",
                                  (const char *)data, size, &ctx, &ras_dl_device,
                                  dl, &err);
+    if (rc < 0 && rc != XR_E_NOMEM)
+      check_report(&err);
     int w = 0, hh = 0;
     if (rc >= 0)
       ras_dl_size(dl, &w, &hh);
