@@ -12,6 +12,11 @@ static void on_error(void *ud, xmlErrorPtr e) {
   x->status = XR_E_FORMAT;
   x->line = e->line;
   snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "");
+  /* libxml2's words for a value over its 10 MB cap say nothing useful. */
+  if (strstr(x->msg, "Huge input lookup"))
+    snprintf(x->msg, sizeof x->msg,
+             "an attribute value or text is longer than the XML parser "
+             "accepts (10 MB)");
   size_t n = strlen(x->msg);
   while (n > 0 && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
     x->msg[--n] = '\0';
