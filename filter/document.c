@@ -347,8 +347,17 @@ static int render_pages(xr_doc *doc, xr_render_opts opts,
       report(doc, XR_LEVEL_ERROR, err);
       return rc;
     }
-    if (rc == 0)
+    if (rc == 0) {
+      /* On a stream, read to the end: damage after the last page (a
+       * truncated archive, a central directory that disagrees with the
+       * local headers) must still fail the job. */
+      rc = xps_pkg_drain(doc->pkg, err);
+      if (rc < 0) {
+        report(doc, XR_LEVEL_ERROR, err);
+        return rc;
+      }
       break;
+    }
     int page = ref.index + 1;
     if (xr_pages_done(opts.pages, page))
       break;

@@ -4,7 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+
 void xps_ctx_init(xps_ctx *ctx) {
+  /* libxml2 2.9 must be initialised once before any thread parses; doing it
+   * here (idempotent) covers embedders that render from worker threads. */
+  xmlInitParser();
   memset(ctx, 0, sizeof *ctx);
   xr_limits_init(&ctx->limits);
 }

@@ -465,6 +465,7 @@ int xps_pkg_read_part(xps_pkg *pkg, const char *name, xps_part **out,
   if (rc < 0)
     goto fail;
   p->data[p->size] = '\0';
+  e->used = 1;
   *out = p;
   return 0;
 fail:
@@ -534,6 +535,12 @@ int xps_pkg_drain(xps_pkg *pkg, xr_errinfo *err) {
       *err = pkg->fail_err;
     return pkg->fail_err.status;
   }
+  /* On a stream, a piece can arrive after its part was complete and read
+   * (a duplicate, or one past the last piece): what was rendered from it
+   * may be wrong, so that is an error, as it is when a file is opened. */
+  for (size_t i = 0; i < pkg->n; i++)
+    if (pkg->entries[i]->used && pkg->entries[i]->status < 0)
+      return entry_error(pkg->entries[i], err);
   return 0;
 }
 

@@ -37,6 +37,7 @@ typedef struct pkg_entry {
    * memory follows the pieces present, never the largest number seen. */
   pkg_loc *pieces;
   uint64_t size; /* total bytes (sum of pieces) */
+  int used;      /* read at least once: later damage must fail the job */
 } pkg_entry;
 
 typedef struct pkg_ops {

@@ -75,6 +75,20 @@ check "stdin renders the same pixels as the file" bash -c "
   $bin $corpus/sample.xps -F pam -o $tmp/file.pam 2>/dev/null &&
   cat $corpus/sample.xps | $bin - -F pam -o $tmp/pipe.pam 2>/dev/null &&
   cmp -s $tmp/file.pam $tmp/pipe.pam"
+# Every corpus document, good or damaged: a pipe gives the same exit status
+# and the same pixels as the file (issue 4), at a low resolution for speed.
+pipe_parity() {
+  local f bad=0
+  while IFS= read -r f; do
+    "$bin" "$f" -r 24 -F pam -o "$tmp/pf.pam" >/dev/null 2>&1; local a=$?
+    "$bin" - -r 24 -F pam -o "$tmp/pp.pam" <"$f" >/dev/null 2>&1; local b=$?
+    if [ "$a" != "$b" ]; then echo "  $f: file exit $a, pipe exit $b"; bad=1
+    elif [ "$a" = 0 ] && ! cmp -s "$tmp/pf.pam" "$tmp/pp.pam"; then
+      echo "  $f: pixels differ"; bad=1; fi
+  done < <(find "$corpus" -name '*.xps' -o -name '*.oxps' | sort)
+  return $bad
+}
+check "pipe and file agree on every corpus document" pipe_parity
 check "-j 1 and -j 2 and band heights give the same bytes" bash -c "
   $bin $corpus/sample.xps -F pam -j 1 -o $tmp/j1.pam 2>/dev/null &&
   $bin $corpus/sample.xps -F pam -j 2 -B 7 -o $tmp/j2.pam 2>/dev/null &&
