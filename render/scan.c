@@ -61,10 +61,20 @@ static inline void add(ras_scan *s, ras_cell *row, int r, int c, int32_t dy,
   row[c].cover += (uint32_t)dy;
   row[c].area += (uint32_t)dy * (uint32_t)fx;
   s->bits[(size_t)r * s->words + ((unsigned)c >> 6)] |= (uint64_t)1 << (c & 63);
-  if (c < s->minx[r])
-    s->minx[r] = c;
-  if (c > s->maxx[r])
-    s->maxx[r] = c;
+}
+
+/* Widens row r's touched range to [a, b] (callers do it once per piece,
+ * not per cell). */
+static inline void touch(ras_scan *s, int r, int32_t a, int32_t b) {
+  if (a > b) {
+    int32_t t = a;
+    a = b;
+    b = t;
+  }
+  if (a < s->minx[r])
+    s->minx[r] = a;
+  if (b > s->maxx[r])
+    s->maxx[r] = b;
 }
 
 /* A piece of an edge inside row r, given top to bottom (ya < yb, relative
@@ -77,6 +87,7 @@ static void row_line(ras_scan *s, int r, int32_t xa, int32_t ya, int32_t xb,
     return;
   ras_cell *row = s->cells + (size_t)r * ((size_t)s->cap + 2);
   int32_t ca = xa >> RAS_FIX_SHIFT, cb = xb >> RAS_FIX_SHIFT;
+  touch(s, r, ca, cb);
   if (ca == cb) {
     int32_t base = ca << RAS_FIX_SHIFT;
     add(s, row, r, ca, (yb - ya) * dir, (xa - base) + (xb - base));
@@ -157,6 +168,7 @@ static void edge_rows_aliased(ras_scan *s, const ras_edge *e, int r0, int r1) {
     if (c > s->w)
       c = s->w;
     ras_cell *row = s->cells + (size_t)(r - r0) * ((size_t)s->cap + 2);
+    touch(s, r - r0, c, c);
     add(s, row, r - r0, c, RAS_FIX_ONE * dir, 0);
   }
 }

@@ -36,7 +36,10 @@ int xr_raster_end_group(xr_raster *r);
 /* Bytes per row for colorspace (enum xr_colorspace in render.h). */
 size_t xr_raster_stride(const xr_raster *r, int colorspace);
 
-/* Renders rows [y, y+rows) into buf. Errors: XR_E_INVAL, XR_E_NOMEM. */
+/* Renders rows [y, y+rows) into buf. Each call sets up its own scratch
+ * (about 1 MiB at 600 dpi), so for whole pages xr_raster_render_bands,
+ * which reuses it across bands, is the fast path. Errors: XR_E_INVAL,
+ * XR_E_NOMEM. */
 int xr_raster_render(const xr_raster *r, int colorspace, int y, int rows,
                      uint8_t *buf, size_t stride);
 
