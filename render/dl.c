@@ -1732,7 +1732,10 @@ static int finish_tile(ras_dl *dl) {
   img->nlevels = 1;
   img->lv[0] = (ras_mip){c->w, c->h, px};
   px = NULL;
-  dl->bytes += bytes;
+  /* Mip levels (a third more memory) keep a tile that ends up smaller on
+   * the page than its bitmap from aliasing. */
+  ras_image_build_mips(img);
+  dl->bytes += bytes + bytes / 3;
   const ras_tile *t = &c->tile;
   ras_matrix to_dev = ras_matrix_concat(
       ras_matrix_concat(ras_matrix_scale(t->w / c->w, t->h / c->h),
