@@ -98,6 +98,16 @@ static void row_line(ras_scan *s, int r, int32_t xa, int32_t ya, int32_t xb,
    * instead of a division per column. */
   int64_t dy = (int64_t)yb - ya;
   int64_t adx = xa < xb ? (int64_t)xb - xa : (int64_t)xa - xb;
+  if (cb - ca == 1 || ca - cb == 1) {
+    /* Two cells, the common case for steep edges: one division. */
+    int32_t X = (xa < xb ? cb : ca) << RAS_FIX_SHIFT;
+    int32_t Y = (int32_t)(ya + dy * (xa < xb ? X - xa : xa - X) / adx);
+    int32_t bx = ca << RAS_FIX_SHIFT;
+    add(s, row, r, ca, (Y - ya) * dir, (xa - bx) + (xa < xb ? RAS_FIX_ONE : 0));
+    bx = cb << RAS_FIX_SHIFT;
+    add(s, row, r, cb, (yb - Y) * dir, (xa < xb ? 0 : RAS_FIX_ONE) + (xb - bx));
+    return;
+  }
   int64_t Q = (dy << RAS_FIX_SHIFT) / adx, R = (dy << RAS_FIX_SHIFT) % adx;
   int32_t px = xa, py = ya;
   if (xa < xb) {
