@@ -386,6 +386,10 @@ static int find_complete(xps_pkg *pkg, const char *name, const char *horizon,
   uint64_t h = xps_partname_hash(key, (size_t)len);
   for (;;) {
     pkg_entry *e = find_key(pkg, key, h);
+    if (e && e->forgotten)
+      return xr_errinfo_set(err, XR_E_NOTFOUND, e->name, -1, -1,
+                            "part was discarded (DiscardControl) before "
+                            "this use");
     int done = e && e->status == 0 ? entry_complete(e) : 0;
     if (done < 0)
       return done;
@@ -500,6 +504,22 @@ int xps_pkg_has_part_soon(xps_pkg *pkg, const char *name) {
     h[0] = '\0';
   }
   return find_complete(pkg, name, h, &e, NULL) == 0;
+}
+
+void xps_pkg_forget(xps_pkg *pkg, const char *name) {
+  if (!name || !xps_zip_is_stream(pkg))
+    return;
+  pkg_entry *e = xps_pkg_lookup(pkg, name);
+  /* A part still arriving keeps its slots: one is being written. */
+  if (!e || e->forgotten || e->status < 0 || entry_complete(e) != 1)
+    return;
+  if (!e->pieced) {
+    xps_zip_stream_forget(pkg, &e->whole);
+  } else {
+    for (int64_t i = 0; i <= e->last; i++)
+      xps_zip_stream_forget(pkg, &e->pieces[i]);
+  }
+  e->forgotten = 1;
 }
 
 int xps_pkg_is_lone_page(const xps_pkg *pkg) {

@@ -95,6 +95,12 @@ int xps_pkg_drain(xps_pkg *pkg, xr_errinfo *err);
 int xps_pkg_spill_stats(const xps_pkg *pkg, uint64_t *mem, uint64_t *peak,
                         uint64_t *file);
 
+/* DiscardControl: the part will not be needed again. On a stream its spill
+ * memory is freed (bytes already in the spill file stay there) and later
+ * reads fail with XR_E_NOTFOUND naming it; on a seekable package, or for a
+ * part not yet complete, it is a no-op. Parts already read out stay valid. */
+void xps_pkg_forget(xps_pkg *pkg, const char *name);
+
 void xps_part_drop(xps_part *part);
 void xps_pkg_close(xps_pkg *pkg);
 

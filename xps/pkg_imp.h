@@ -38,6 +38,7 @@ typedef struct pkg_entry {
   pkg_loc *pieces;
   uint64_t size; /* total bytes (sum of pieces) */
   int used;      /* read at least once: later damage must fail the job */
+  int forgotten; /* released by xps_pkg_forget: no longer readable */
 } pkg_entry;
 
 typedef struct pkg_ops {
@@ -106,6 +107,9 @@ int xps_pkg_open_lone(const char *path, const xps_ctx *ctx, xps_pkg **out,
                       xr_errinfo *err);
 int xps_zip_open_stream(int fd, int own_fd, const char *label,
                         const xps_ctx *ctx, xps_pkg **out, xr_errinfo *err);
+/* 1 when pkg is a stream, whose spill slots xps_zip_stream_forget frees. */
+int xps_zip_is_stream(const xps_pkg *pkg);
+void xps_zip_stream_forget(xps_pkg *pkg, pkg_loc *loc);
 
 /* Entries whose uncompressed size is below this are exempt from the
  * compression ratio limit: zlib reaches ratios near 1000 on small runs of

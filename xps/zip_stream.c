@@ -622,6 +622,16 @@ static void st_close(xps_pkg *pkg) {
 
 static const pkg_ops stream_ops = {st_read, st_advance, st_close, NULL};
 
+int xps_zip_is_stream(const xps_pkg *pkg) {
+  return pkg && pkg->ops == &stream_ops;
+}
+
+void xps_zip_stream_forget(xps_pkg *pkg, pkg_loc *loc) {
+  stream_impl *s = pkg->impl;
+  xps_spill_release(s->spill, loc->ref);
+  loc->ref = -1;
+}
+
 /* '<', or a UTF-8 or UTF-16 byte order mark: markup, not a ZIP. */
 static int looks_like_xml(const unsigned char *b, size_t n) {
   return b[0] == '<' || (n >= 3 && b[0] == 0xEF && b[1] == 0xBB) ||
