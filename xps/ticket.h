@@ -129,8 +129,8 @@ typedef struct xps_ticket_set {
 /* Walks _rels/.rels -> FixedDocumentSequence -> FixedDocuments -> pages and
  * loads every ticket. Reads only structure parts, relationship parts and
  * tickets; meant for seekable packages (on a stream it would read ahead to
- * the last page's relationships). Returns 0, or < 0 when the structure
- * itself cannot be read. Free with xps_ticket_set_free. */
+ * the last page: use xps_ticket_walk there). Returns 0, or < 0 when the
+ * structure itself cannot be read. Free with xps_ticket_set_free. */
 int xps_ticket_set_load(xps_pkg *pkg, const xps_ctx *ctx, xps_ticket_set *out,
                         xr_errinfo *err);
 
@@ -141,6 +141,42 @@ void xps_ticket_set_page(const xps_ticket_set *set, int page, xps_ticket *out);
 int xps_ticket_set_doc_of(const xps_ticket_set *set, int page);
 
 void xps_ticket_set_free(xps_ticket_set *set);
+
+/* Tickets found as the pages are reached, for a stream: the job ticket at
+ * open, a document's ticket and page list when its first page is asked
+ * for, a page's ticket when that page is. Nothing is read beyond the page
+ * asked for and, when the page has no relationships, the start of the next
+ * one; a ticket stored later than that is not seen (a stream cannot wait
+ * for it). Plain state; borrows pkg and ctx. */
+typedef struct xps_ticket_walk {
+  xps_pkg *pkg;
+  const xps_ctx *ctx;
+  xps_ticket job;
+  char **docs; /* FixedDocument names */
+  int ndocs;
+  int doc;        /* current document, -1 before the first */
+  xps_ticket dtk; /* its ticket */
+  char **pages;   /* its pages */
+  int npages;
+  int first; /* sequence index of its first page */
+} xps_ticket_walk;
+
+/* Reads the start part, the job ticket and the list of documents. Returns
+ * 0, or < 0 when the structure cannot be read (err says where). */
+int xps_ticket_walk_open(xps_pkg *pkg, const xps_ctx *ctx, xps_ticket_walk *w,
+                         xr_errinfo *err);
+
+/* The effective ticket (job ⊕ document ⊕ page) of page, a 0-based index
+ * in the sequence; pages must be asked for in increasing order. A page
+ * past the last known one gets job ⊕ the last document. Returns 0, or < 0
+ * only for a failure that is not a ticket's fault. */
+int xps_ticket_walk_page(xps_ticket_walk *w, int page, xps_ticket *out,
+                         xr_errinfo *err);
+
+/* Which document (0-based) the last page asked for is in; -1 before. */
+int xps_ticket_walk_doc(const xps_ticket_walk *w);
+
+void xps_ticket_walk_close(xps_ticket_walk *w);
 
 /* DiscardControl: once SentinelPage has been consumed, Target is no longer
  * needed and may be dropped from memory. Names are absolute part names. */
@@ -160,7 +196,8 @@ int xps_discard_parse(const xps_part *part, const xps_ctx *ctx,
                       xps_discard_list *out, xr_errinfo *err);
 
 /* Finds the package's DiscardControl from _rels/.rels and parses it.
- * Returns 1 when found, 0 when the package has none, < 0 on failure. */
+ * Returns 1 when found, 0 when the package has none (on a stream: or when
+ * it is stored after the first page), < 0 on failure. */
 int xps_discard_load(xps_pkg *pkg, const xps_ctx *ctx, xps_discard_list *out,
                      xr_errinfo *err);
 

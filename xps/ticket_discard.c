@@ -105,6 +105,11 @@ int xps_discard_load(xps_pkg *pkg, const xps_ctx *ctx, xps_discard_list *out,
   char name[1024];
   snprintf(name, sizeof name, "%s", rel->target);
   xps_rels_free(&rels);
+  /* On a stream a DiscardControl stored after the first page comes too
+   * late to save anything, and waiting for it would read (and spill) the
+   * package up to it. */
+  if (xps_pkg_is_stream(pkg) && !xps_pkg_has_part_soon(pkg, name))
+    return 0;
   rc = xps_pkg_read_part(pkg, name, &part, err);
   if (rc < 0)
     return rc;

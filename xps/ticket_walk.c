@@ -25,7 +25,8 @@ int xps_ticket_load(xps_pkg *pkg, const char *source, const xps_ctx *ctx,
   char relsname[1100];
   if (xps_rels_name(source, relsname, sizeof relsname) < 0)
     return 0;
-  if (!xps_pkg_has_part(pkg, relsname))
+  /* Optional: on a stream, asking must not read the rest of the package. */
+  if (!xps_pkg_has_part_soon(pkg, relsname))
     return 0;
   xr_errinfo e;
   xr_errinfo_clear(&e);
@@ -244,6 +245,76 @@ fail:
   if (rc == XR_E_NOMEM)
     xr_errinfo_set(err, rc, NULL, -1, -1, "no memory for PrintTickets");
   return rc;
+}
+
+int xps_ticket_walk_open(xps_pkg *pkg, const xps_ctx *ctx, xps_ticket_walk *w,
+                         xr_errinfo *err) {
+  memset(w, 0, sizeof *w);
+  w->pkg = pkg;
+  w->ctx = ctx;
+  w->doc = -1;
+  xps_ticket_init(&w->job);
+  xps_ticket_init(&w->dtk);
+  char seq[1024];
+  int rc = start_part(pkg, ctx, seq, sizeof seq, err);
+  if (rc < 0)
+    return rc;
+  rc = xps_ticket_load(pkg, seq, ctx, &w->job, err);
+  if (rc < 0)
+    return rc;
+  return list_sources(pkg, seq, "DocumentReference", ctx,
+                      xps_limit(ctx, XR_LIMIT_ENTRY_COUNT), &w->docs, &w->ndocs,
+                      err);
+}
+
+/* Moves on to the next document: its ticket and its page list. */
+static int walk_next_doc(xps_ticket_walk *w, xr_errinfo *err) {
+  w->first += w->npages;
+  free_list(w->pages, w->npages);
+  w->pages = NULL;
+  w->npages = 0;
+  w->doc++;
+  int rc = xps_ticket_load(w->pkg, w->docs[w->doc], w->ctx, &w->dtk, err);
+  if (rc < 0)
+    return rc;
+  int64_t max = xps_limit(w->ctx, XR_LIMIT_PAGES) - w->first;
+  return list_sources(w->pkg, w->docs[w->doc], "PageContent", w->ctx,
+                      max > 0 ? max : 0, &w->pages, &w->npages, err);
+}
+
+int xps_ticket_walk_page(xps_ticket_walk *w, int page, xps_ticket *out,
+                         xr_errinfo *err) {
+  while ((w->doc < 0 || page >= w->first + w->npages) &&
+         w->doc + 1 < w->ndocs) {
+    int rc = walk_next_doc(w, err);
+    if (rc < 0)
+      return rc;
+  }
+  *out = w->job;
+  if (w->doc >= 0)
+    xps_ticket_merge(out, &w->dtk, XPS_TICKET_DOCUMENT);
+  if (page < w->first || page >= w->first + w->npages)
+    return 0;
+  xps_ticket t;
+  int rc = xps_ticket_load(w->pkg, w->pages[page - w->first], w->ctx, &t, err);
+  if (rc < 0)
+    return rc;
+  if (rc == 1)
+    xps_ticket_merge(out, &t, XPS_TICKET_PAGE);
+  return 0;
+}
+
+int xps_ticket_walk_doc(const xps_ticket_walk *w) {
+  return w->doc;
+}
+
+void xps_ticket_walk_close(xps_ticket_walk *w) {
+  if (!w)
+    return;
+  free_list(w->docs, w->ndocs);
+  free_list(w->pages, w->npages);
+  memset(w, 0, sizeof *w);
+  w->doc = -1;
 }
 
 int xps_ticket_set_doc_of(const xps_ticket_set *set, int page) {

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "xps/ticket.h"
@@ -578,6 +580,192 @@ static void test_set_limits(void **state) {
   xps_pkg_close(pkg);
 }
 
+/* A pipe that a child fills with a corpus file's bytes. */
+static int pipe_corpus(const char *name, pid_t *pid) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/corpus/ticket/%s", XR_SOURCE_DIR, name);
+  int p[2];
+  assert_int_equal(pipe(p), 0);
+  *pid = fork();
+  assert_true(*pid >= 0);
+  if (*pid == 0) {
+    close(p[0]);
+    int fd = open(path, O_RDONLY);
+    char buf[4096];
+    ssize_t n;
+    while (fd >= 0 && (n = read(fd, buf, sizeof buf)) > 0)
+      if (write(p[1], buf, (size_t)n) != n)
+        break;
+    _exit(0);
+  }
+  close(p[1]);
+  return p[0];
+}
+
+static xps_pkg *stream_corpus(const char *name, const xps_ctx *ctx, int *fd,
+                              pid_t *pid) {
+  *fd = pipe_corpus(name, pid);
+  xps_pkg *pkg = NULL;
+  xr_errinfo err;
+  assert_int_equal(xps_pkg_open_fd(*fd, ctx, &pkg, &err), 0);
+  return pkg;
+}
+
+static void end_stream(xps_pkg *pkg, int fd, pid_t pid) {
+  xps_pkg_close(pkg);
+  close(fd);
+  waitpid(pid, NULL, 0);
+}
+
+static void assert_same_ticket(const xps_ticket *a, const xps_ticket *b) {
+  assert_int_equal(a->set, b->set);
+  if (a->set & XPS_TK_MEDIA) {
+    assert_float_equal(a->media_w_in, b->media_w_in, 1e-9);
+    assert_float_equal(a->media_h_in, b->media_h_in, 1e-9);
+    assert_string_equal(a->media_name, b->media_name);
+  }
+  if (a->set & XPS_TK_RESOLUTION) {
+    assert_int_equal(a->res_x, b->res_x);
+    assert_int_equal(a->res_y, b->res_y);
+  }
+  if (a->set & XPS_TK_ORIENTATION)
+    assert_int_equal(a->orientation, b->orientation);
+  if (a->set & XPS_TK_COLOR)
+    assert_int_equal(a->color, b->color);
+  if (a->set & XPS_TK_DOC_COPIES)
+    assert_int_equal(a->doc_copies, b->doc_copies);
+  if (a->set & XPS_TK_JOB_COPIES)
+    assert_int_equal(a->job_copies, b->job_copies);
+}
+
+/* On a seekable package the lazy walk finds what the up-front set does. */
+static void test_walk_matches_set(void **state) {
+  (void)state;
+  const char *files[] = {"levels.xps", "mixed.xps", "stream_ticket.xps",
+                         "job_ticket.xps"};
+  for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+    xps_ctx ctx;
+    warns ws;
+    ctx_with(&ctx, &ws);
+    xps_pkg *pkg = open_corpus(files[f], &ctx);
+    xps_ticket_set set;
+    xps_ticket_walk w;
+    xr_errinfo err;
+    assert_int_equal(xps_ticket_set_load(pkg, &ctx, &set, &err), 0);
+    assert_int_equal(xps_ticket_walk_open(pkg, &ctx, &w, &err), 0);
+    assert_int_equal(xps_ticket_walk_doc(&w), -1);
+    int tickets = 0;
+    for (int p = 0; p < set.npages; p++) {
+      xps_ticket a, b;
+      xps_ticket_set_page(&set, p, &a);
+      assert_int_equal(xps_ticket_walk_page(&w, p, &b, &err), 0);
+      assert_same_ticket(&a, &b);
+      assert_int_equal(xps_ticket_walk_doc(&w), xps_ticket_set_doc_of(&set, p));
+      tickets += a.set != 0;
+    }
+    assert_true(tickets > 0);
+    /* Past the end: job and last document. */
+    xps_ticket t;
+    assert_int_equal(xps_ticket_walk_page(&w, set.npages + 5, &t, &err), 0);
+    xps_ticket_walk_close(&w);
+    xps_ticket_set_free(&set);
+    xps_pkg_close(pkg);
+  }
+}
+
+/* On a stream nothing is read beyond the page asked for and the start of
+ * the next one. */
+static void test_walk_stream(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  int fd;
+  pid_t pid;
+  xps_pkg *pkg = stream_corpus("stream_ticket.xps", &ctx, &fd, &pid);
+  xps_ticket_walk w;
+  xr_errinfo err;
+  assert_int_equal(xps_ticket_walk_open(pkg, &ctx, &w, &err), 0);
+  assert_int_equal(w.job.set, XPS_TK_RESOLUTION | XPS_TK_COLOR);
+  assert_int_equal(w.job.res_x, 100);
+  assert_int_equal(w.job.color, XPS_COLOR_GRAY);
+  xps_ticket t;
+  assert_int_equal(xps_ticket_walk_page(&w, 0, &t, &err), 0);
+  assert_int_equal(t.set, XPS_TK_RESOLUTION | XPS_TK_COLOR);
+  /* Page 1 has no relationships: the search ended as page 2 arrived. */
+  size_t n = xps_pkg_part_count(pkg);
+  assert_string_equal(xps_pkg_part_name(pkg, n - 1),
+                      "/Documents/1/Pages/2.fpage");
+  assert_int_equal(xps_ticket_walk_page(&w, 1, &t, &err), 0);
+  assert_true(t.set & XPS_TK_ORIENTATION);
+  assert_int_equal(t.orientation, XPS_ORIENT_LANDSCAPE);
+  assert_int_equal(xps_ticket_walk_doc(&w), 0);
+  assert_int_equal(xps_ticket_walk_page(&w, 2, &t, &err), 0);
+  assert_int_equal(xps_ticket_walk_doc(&w), 1);
+  assert_int_equal(t.orientation, XPS_ORIENT_LANDSCAPE);
+  assert_int_equal(t.res_x, 100);
+  assert_int_equal(ws.n, 0);
+  xps_ticket_walk_close(&w);
+  end_stream(pkg, fd, pid);
+
+  /* Tickets stored after the pages are not waited for: the job ticket of
+   * levels.xps is at the end, and asking for it stops at page 1. */
+  pkg = stream_corpus("levels.xps", &ctx, &fd, &pid);
+  assert_int_equal(xps_ticket_walk_open(pkg, &ctx, &w, &err), 0);
+  assert_int_equal(w.job.set, 0);
+  n = xps_pkg_part_count(pkg);
+  assert_string_equal(xps_pkg_part_name(pkg, n - 1),
+                      "/Documents/1/Pages/1.fpage");
+  xps_ticket_walk_close(&w);
+  end_stream(pkg, fd, pid);
+}
+
+static void forget_cb(void *ud, const char *target) {
+  xps_pkg_forget(ud, target);
+}
+
+/* DiscardControl on a stream: stored first, it frees the big resource's
+ * spill memory after page 1; stored last, it is not waited for. */
+static void test_discard_stream(void **state) {
+  (void)state;
+  xps_ctx ctx;
+  warns ws;
+  ctx_with(&ctx, &ws);
+  int fd;
+  pid_t pid;
+  xps_pkg *pkg = stream_corpus("discard_stream.xps", &ctx, &fd, &pid);
+  xps_discard_list l;
+  xr_errinfo err;
+  assert_int_equal(xps_discard_load(pkg, &ctx, &l, &err), 1);
+  assert_int_equal(l.n, 2);
+  xps_part *p = NULL;
+  assert_int_equal(
+      xps_pkg_read_part(pkg, "/Documents/1/Pages/1.fpage", &p, &err), 0);
+  xps_part_drop(p);
+  uint64_t mem0, mem1, peak, file;
+  assert_int_equal(xps_pkg_spill_stats(pkg, &mem0, &peak, &file), 0);
+  assert_true(mem0 >= 256 * 1024);
+  xps_discard_after_page(&l, "/Documents/1/Pages/2.fpage", forget_cb, pkg);
+  assert_int_equal(xps_pkg_spill_stats(pkg, &mem1, &peak, &file), 0);
+  assert_int_equal(mem1, mem0);
+  xps_discard_after_page(&l, "/Documents/1/Pages/1.fpage", forget_cb, pkg);
+  assert_int_equal(xps_pkg_spill_stats(pkg, &mem1, &peak, &file), 0);
+  assert_true(mem1 + 256 * 1024 <= mem0);
+  assert_int_equal(xps_pkg_read_part(pkg, "/Resources/big.bin", &p, &err),
+                   XR_E_NOTFOUND);
+  assert_int_equal(xps_pkg_drain(pkg, &err), 0);
+  xps_discard_list_free(&l);
+  end_stream(pkg, fd, pid);
+
+  pkg = stream_corpus("discard.xps", &ctx, &fd, &pid);
+  assert_int_equal(xps_discard_load(pkg, &ctx, &l, &err), 0);
+  assert_int_equal(l.n, 0);
+  size_t n = xps_pkg_part_count(pkg);
+  assert_string_equal(xps_pkg_part_name(pkg, n - 1),
+                      "/Documents/1/Pages/1.fpage");
+  end_stream(pkg, fd, pid);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_ticket),
@@ -595,6 +783,9 @@ int main(void) {
       cmocka_unit_test(test_set_bad_tickets_warn),
       cmocka_unit_test(test_discard_load),
       cmocka_unit_test(test_set_limits),
+      cmocka_unit_test(test_walk_matches_set),
+      cmocka_unit_test(test_walk_stream),
+      cmocka_unit_test(test_discard_stream),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
