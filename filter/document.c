@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter/doc_pkg.h"
 #include "filter/pages.h"
 #include "render/cms.h"
 #include "render/cms_out.h"
@@ -17,6 +18,7 @@
 #include "xps/font.h"
 #include "xps/image.h"
 #include "xps/page.h"
+#include "xps/ticket.h"
 #include "xpsraster/notify.h"
 #include "xpsraster/render.h"
 
@@ -30,6 +32,8 @@ struct xr_doc {
   atomic_int warnings; /* warn may run on several render threads */
   int fit_answer;        /* XR_FIT_SCALE / XR_FIT_CLIP once decided, else -1 */
   ras_glyph_cache *gcache; /* glyph masks shared by pages and threads */
+  xps_discard_list discard; /* parts a stream may forget after a page */
+  int discard_tried;
 };
 
 /* Warnings from xps/ become WARNING events naming the part and line. */
@@ -140,6 +144,10 @@ int xr_doc_open_fd(int fd, const xr_open_opts *opts, xr_doc **out,
   return finish_open(doc, opts, out, err);
 }
 
+xps_pkg *xr_doc_pkg(xr_doc *doc) {
+  return doc ? doc->pkg : NULL;
+}
+
 int xr_doc_page_count(const xr_doc *doc) {
   return doc ? xps_doc_page_count(doc->doc) : -1;
 }
@@ -162,6 +170,7 @@ void xr_doc_close(xr_doc *doc) {
   if (!doc)
     return;
   xps_doc_close(doc->doc);
+  xps_discard_list_free(&doc->discard);
   xps_pkg_close(doc->pkg);
   xps_fonts_drop(doc->ctx.fonts);
   ras_glyph_cache_drop(doc->gcache);
@@ -332,10 +341,34 @@ static int render_one(xr_doc *doc, const xps_page_ref *ref, int count,
   return rc;
 }
 
+static void forget_part(void *ud, const char *target) {
+  xps_pkg_forget(ud, target);
+}
+
+/* DiscardControl frees spilled parts of a stream (elsewhere there is
+ * nothing to free). An unusable one only costs memory: a warning. */
+static void load_discard(xr_doc *doc, xps_discard_list *dc) {
+  dc->v = NULL;
+  dc->n = 0;
+  if (!xps_pkg_is_stream(doc->pkg) || xps_pkg_is_lone_page(doc->pkg))
+    return;
+  xr_errinfo e;
+  xr_errinfo_clear(&e);
+  int rc = xps_discard_load(doc->pkg, &doc->ctx, dc, &e);
+  if (rc < 0)
+    xps_warn(&doc->ctx, rc, e.part[0] ? e.part : NULL, e.line,
+             "DiscardControl ignored: %s", e.msg);
+}
+
 /* The page loop of xr_doc_render, after validation. */
 static int render_pages(xr_doc *doc, xr_render_opts opts,
                         const ras_cms_out *out, const xr_band_sink *sink,
                         xr_errinfo *err) {
+  const xps_discard_list *dc = &doc->discard;
+  if (!doc->discard_tried) {
+    doc->discard_tried = 1;
+    load_discard(doc, &doc->discard);
+  }
   int rendered = 0;
   for (;;) {
     xps_page_ref ref;
@@ -361,8 +394,10 @@ static int render_pages(xr_doc *doc, xr_render_opts opts,
     int page = ref.index + 1;
     if (xr_pages_done(opts.pages, page))
       break;
-    if (!xr_pages_contains(opts.pages, page))
+    if (!xr_pages_contains(opts.pages, page)) {
+      xps_discard_after_page(dc, ref.name, forget_part, doc->pkg);
       continue;
+    }
     int count = xps_doc_page_count(doc->doc);
     if (doc->ntf)
       xr_notify_progress(doc->ntf, page, count,
@@ -377,6 +412,7 @@ static int render_pages(xr_doc *doc, xr_render_opts opts,
       return rc;
     }
     rendered++;
+    xps_discard_after_page(dc, ref.name, forget_part, doc->pkg);
     if (doc->ntf) {
       xr_notify_page(doc->ntf, page, 1);
       if (count > 0)

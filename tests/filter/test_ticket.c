@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filter/doc_pkg.h"
 #include "xps/ticket.h"
+#include "xpsraster/render.h"
 
 #define PSF_NS                                                                 \
   "http://schemas.microsoft.com/windows/2003/08/printing/printschemaframework"
@@ -766,6 +768,60 @@ static void test_discard_stream(void **state) {
   end_stream(pkg, fd, pid);
 }
 
+/* Spill memory seen at each page's start and end, through the glue. */
+typedef struct spill_seen {
+  xr_doc *doc;
+  uint64_t begin[4], end[4];
+} spill_seen;
+
+static uint64_t spill_now(xr_doc *doc) {
+  uint64_t mem = 0, peak, file;
+  assert_int_equal(xps_pkg_spill_stats(xr_doc_pkg(doc), &mem, &peak, &file), 0);
+  return mem;
+}
+
+static int seen_begin(void *ud, const xr_page_info *info) {
+  spill_seen *s = ud;
+  if (info->index >= 0 && info->index < 4)
+    s->begin[info->index] = spill_now(s->doc);
+  return 0;
+}
+
+static int seen_band(void *ud, const xr_page_info *info, int y, int rows,
+                     const uint8_t *data, size_t stride) {
+  (void)ud, (void)info, (void)y, (void)rows, (void)data, (void)stride;
+  return 0;
+}
+
+static int seen_end(void *ud, const xr_page_info *info) {
+  spill_seen *s = ud;
+  if (info->index >= 0 && info->index < 4)
+    s->end[info->index] = spill_now(s->doc);
+  return 0;
+}
+
+/* xr_doc_render applies the DiscardControl after each page of a stream:
+ * the 256 KiB resource leaves spill memory once page 1 is done. */
+static void test_discard_render(void **state) {
+  (void)state;
+  pid_t pid;
+  int fd = pipe_corpus("discard_stream.xps", &pid);
+  spill_seen s;
+  memset(&s, 0, sizeof s);
+  xr_errinfo err;
+  assert_int_equal(xr_doc_open_fd(fd, NULL, &s.doc, &err), 0);
+  xr_band_sink sink = {&s, seen_begin, seen_band, seen_end};
+  xr_render_opts ro;
+  xr_render_opts_init(&ro);
+  ro.dpi = 20;
+  assert_int_equal(xr_doc_render(s.doc, &ro, &sink, &err), 0);
+  assert_true(s.end[0] >= 256 * 1024);
+  assert_true(s.begin[1] + 256 * 1024 <= s.end[0]);
+  xr_doc_close(s.doc);
+  close(fd);
+  waitpid(pid, NULL, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_full_ticket),
@@ -786,6 +842,7 @@ int main(void) {
       cmocka_unit_test(test_walk_matches_set),
       cmocka_unit_test(test_walk_stream),
       cmocka_unit_test(test_discard_stream),
+      cmocka_unit_test(test_discard_render),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
