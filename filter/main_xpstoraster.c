@@ -7,7 +7,11 @@
  * document's PrintTickets (job ⊕ document ⊕ page), then the job's options
  * and copies (see filter/printopts.h). Status goes to stderr through the
  * notifier's CUPS sink. SIGTERM finishes the page being rendered, ends the
- * raster stream and exits 0. Exit status: 0 done (or cancelled), 1 failed. */
+ * raster stream and exits 0. Exit status: 0 done (or cancelled), 1 failed.
+ *
+ * A pipe on stdin is rendered as it arrives, in one forward pass, with the
+ * tickets found on the way (see filter/PRINT.md for what that cannot do);
+ * a regular file on stdin is read like a file argument. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filter/doc_pkg.h"
 #include "filter/out_raster.h"
 #include "filter/pages.h"
 #include "filter/printopts.h"
@@ -52,6 +57,13 @@ typedef struct job {
   int hw_copies; /* copies the printer makes (PPD without manual copies) */
   cups_page_header2_t tmpl; /* a PPD driver's header, for CUPS raster */
   atomic_int cancelled;
+  /* Streamed stdin: one pass; page tickets read as pages are reached. */
+  int streaming;
+  int have_walk;
+  xps_ctx wctx;
+  xps_ticket_walk walk;
+  xr_print_layer page_cur; /* the page being set up */
+  int warned_pass, warned_copies;
 } job;
 
 static void say(job *j, int level, const char *fmt, ...)
@@ -225,7 +237,36 @@ static int load_tickets(job *j) {
   return 0;
 }
 
-static const xr_print_layer *page_settings(const job *j, int page) {
+/* A streamed page: its ticket now, from the package being rendered. What
+ * needs a pass of its own cannot be had any more: said once. */
+static const xr_print_layer *stream_page_settings(job *j, int page) {
+  xps_ticket t;
+  xr_errinfo err;
+  xr_errinfo_clear(&err);
+  if (!j->have_walk || xps_ticket_walk_page(&j->walk, page, &t, &err) < 0)
+    return &j->job_eff;
+  effective(j, &t, &j->page_cur);
+  if (!j->warned_pass && (j->page_cur.dpi != j->job_eff.dpi ||
+                          j->page_cur.colorspace != j->job_eff.colorspace)) {
+    j->warned_pass = 1;
+    say(j, XR_LEVEL_WARNING,
+        "Page %d asks for another resolution or colour mode; not applied on "
+        "a streamed job",
+        page + 1);
+  }
+  if (!j->warned_copies && j->page_cur.doc_copies > 1) {
+    j->warned_copies = 1;
+    say(j, XR_LEVEL_WARNING,
+        "Document copies are not made on a streamed job; printing one");
+  }
+  j->page_cur.dpi = j->job_eff.dpi;
+  j->page_cur.colorspace = j->job_eff.colorspace;
+  return &j->page_cur;
+}
+
+static const xr_print_layer *page_settings(job *j, int page) {
+  if (j->streaming)
+    return stream_page_settings(j, page);
   return page >= 0 && page < j->npages ? &j->page_eff[page] : &j->job_eff;
 }
 
@@ -448,6 +489,86 @@ static int render_all(job *j, const xr_band_sink *sink) {
   return rc;
 }
 
+/* stdin is a pipe: one pass over the document as it arrives. The job
+ * ticket and the first document's ticket set the pass; page tickets are
+ * read in raster_setup as each page is reached. */
+static int render_stream(job *j, const xr_band_sink *sink) {
+  xr_open_opts oo = {NULL, j->ntf};
+  xr_errinfo err;
+  xr_doc *doc = NULL;
+  int rc = xr_doc_open_fd(0, &oo, &doc, &err);
+  if (rc < 0)
+    return rc; /* the library has posted the error */
+  xps_pkg *pkg = xr_doc_pkg(doc);
+  xps_ctx_init(&j->wctx);
+  j->wctx.warn = ticket_warn;
+  j->wctx.warn_ud = j;
+  xps_ticket jd;
+  xps_ticket_init(&jd);
+  xr_errinfo_clear(&err);
+  /* A structure that cannot be read fails the render with the precise
+   * error; here it only means no tickets. */
+  if (!xps_pkg_is_lone_page(pkg) &&
+      xps_ticket_walk_open(pkg, &j->wctx, &j->walk, &err) == 0) {
+    j->have_walk = 1;
+    xps_ticket first;
+    if (xps_ticket_walk_page(&j->walk, 0, &first, &err) == 0) {
+      jd = j->walk.job;
+      if (xps_ticket_walk_doc(&j->walk) >= 0)
+        xps_ticket_merge(&jd, &j->walk.dtk, XPS_TICKET_DOCUMENT);
+    }
+  }
+  effective(j, &jd, &j->job_eff);
+  char desc[256];
+  say(j, XR_LEVEL_INFO, "Rendering a streamed job: %s",
+      xr_print_describe(&j->job_eff, desc, sizeof desc));
+  if (j->job_eff.copies > 1) {
+    j->warned_copies = 1;
+    say(j, XR_LEVEL_WARNING,
+        "Copies from the PrintTicket are not made on a streamed job; "
+        "printing one");
+  }
+  xr_render_opts ro;
+  xr_render_opts_init(&ro);
+  ro.dpi = j->job_eff.dpi;
+  ro.colorspace = j->job_eff.colorspace;
+  ro.pages = j->pages[0] ? j->pages : NULL;
+  pass_media(&j->job_eff, &ro.media_width_in, &ro.media_height_in);
+  ro.fit = j->job_eff.fit;
+  rc = xr_doc_render(doc, &ro, sink, &err);
+  if (j->have_walk)
+    xps_ticket_walk_close(&j->walk);
+  /* Read to its end now: a job ticket stored after the first page came too
+   * late to be used; say so rather than print silently otherwise. */
+  if (rc == 0 && j->have_walk && j->walk.job.set == 0 &&
+      xps_ticket_walk_open(pkg, &j->wctx, &j->walk, &err) == 0) {
+    if (j->walk.job.set != 0)
+      say(j, XR_LEVEL_WARNING,
+          "The job's PrintTicket comes after the first page; not applied "
+          "on a streamed job");
+    xps_ticket_walk_close(&j->walk);
+  }
+  j->have_walk = 0;
+  xr_doc_close(doc);
+  return rc;
+}
+
+/* What stdin is: a regular file is read like a file argument (through
+ * /proc/self/fd/0); anything else is a stream. Job copies the filter must
+ * render need several passes, so a stream is spooled in that case only. */
+static int take_stdin(job *j) {
+  struct stat st;
+  if (fstat(0, &st) == 0 && S_ISREG(st.st_mode) &&
+      access("/proc/self/fd/0", R_OK) == 0) {
+    j->path = "/proc/self/fd/0";
+    return 0;
+  }
+  if ((j->opts.set & XR_PS_COPIES) && j->opts.copies > 1)
+    return spool_stdin(j);
+  j->streaming = 1;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   job j;
   memset(&j, 0, sizeof j);
@@ -539,21 +660,22 @@ int main(int argc, char **argv) {
           strerror(errno));
       goto out_ntf;
     }
-  } else if (spool_stdin(&j) < 0) {
+  } else if (take_stdin(&j) < 0) {
     goto out_ntf;
   }
-  hold_input(&j);
-  if (atomic_load_explicit(&j.cancelled, memory_order_relaxed)) {
-    status = 0;
-    goto out_ntf;
+  if (!j.streaming) {
+    hold_input(&j);
+    if (atomic_load_explicit(&j.cancelled, memory_order_relaxed)) {
+      status = 0;
+      goto out_ntf;
+    }
+    if (load_tickets(&j) < 0)
+      goto out_ntf;
+    char desc[256];
+    say(&j, XR_LEVEL_INFO, "Rendering %s: %s",
+        format == XR_RASTER_PWG ? "PWG raster" : "CUPS raster",
+        xr_print_describe(&j.job_eff, desc, sizeof desc));
   }
-  if (load_tickets(&j) < 0)
-    goto out_ntf;
-
-  char desc[256];
-  say(&j, XR_LEVEL_INFO, "Rendering %s: %s",
-      format == XR_RASTER_PWG ? "PWG raster" : "CUPS raster",
-      xr_print_describe(&j.job_eff, desc, sizeof desc));
 
   xr_raster_opts ro = {raster_setup, &j, 0};
   xr_band_sink raster;
@@ -565,7 +687,7 @@ int main(int argc, char **argv) {
     xr_raster_sink_set_template(&raster, &j.tmpl);
   counting cnt = {&j, raster};
   xr_band_sink sink = {&cnt, cb_begin, cb_band, cb_end};
-  int rc = render_all(&j, &sink);
+  int rc = j.streaming ? render_stream(&j, &sink) : render_all(&j, &sink);
   int crc = xr_raster_sink_close(&cnt.inner);
   if (rc == XR_E_CANCELLED ||
       (rc == 0 && atomic_load_explicit(&j.cancelled, memory_order_relaxed))) {

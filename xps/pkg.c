@@ -97,6 +97,7 @@ static int table_insert(xps_pkg *pkg, pkg_entry *e) {
   while (pkg->slots[j])
     j = (j + 1) & (pkg->nslots - 1);
   pkg->slots[j] = e;
+  e->seq = pkg->n;
   pkg->entries[pkg->n++] = e;
   return 0;
 }
@@ -307,6 +308,9 @@ int xps_pkg_add(xps_pkg *pkg, const char *raw, size_t len, pkg_loc *loc,
     return 0;
   }
   pkg->last_added = e;
+  size_t kl = strlen(e->key);
+  if (kl >= 6 && strcmp(e->key + kl - 6, ".fpage") == 0)
+    pkg->last_page = e;
   if (!piece) {
     e->whole = *loc;
     e->whole.present = 1;
@@ -411,6 +415,17 @@ static int find_complete(xps_pkg *pkg, const char *name, const char *horizon,
         continue;
       return xr_errinfo_set(err, XR_E_NOTFOUND, norm, -1, -1,
                             "no such part in %s", pkg->label);
+    }
+    /* The next page after the horizon has arrived already: waiting for
+     * another would read a page further than the question needs. */
+    if (horizon && horizon[0] && !e && pkg->last_page &&
+        strcmp(pkg->last_page->key, horizon) != 0 &&
+        strcmp(pkg->last_page->key, key) != 0) {
+      const pkg_entry *src =
+          find_key(pkg, horizon, xps_partname_hash(horizon, strlen(horizon)));
+      if (src && pkg->last_page->seq > src->seq)
+        return xr_errinfo_set(err, XR_E_NOTFOUND, norm, -1, -1,
+                              "no such part before the next page");
     }
     if (xps_cancelled(pkg->ctx))
       return xr_errinfo_set(err, XR_E_CANCELLED, norm, -1, -1, "cancelled");

@@ -63,9 +63,9 @@ int xps_pkg_has_part(xps_pkg *pkg, const char *name);
 
 /* For optional parts (a page's relationships): like xps_pkg_has_part, but
  * on a stream it gives up on a part not yet seen once a FixedPage other
- * than the part's own source starts to arrive, so that asking does not
- * read (and spill) the rest of the package. A part stored after the next
- * page is then reported absent. */
+ * than the part's own source starts to arrive (or has arrived after that
+ * source already), so that asking does not read (and spill) the rest of
+ * the package. A part stored after the next page is then reported absent. */
 int xps_pkg_has_part_soon(xps_pkg *pkg, const char *name);
 
 /* 1 when the package is a lone FixedPage (no _rels, no documents). */

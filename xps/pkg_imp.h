@@ -39,6 +39,7 @@ typedef struct pkg_entry {
   uint64_t size; /* total bytes (sum of pieces) */
   int used;      /* read at least once: later damage must fail the job */
   int forgotten; /* released by xps_pkg_forget: no longer readable */
+  size_t seq;    /* position in the archive order (entries) */
 } pkg_entry;
 
 typedef struct pkg_ops {
@@ -78,6 +79,7 @@ struct xps_pkg {
   char *qbuf, *qkey;     /* lookups' scratch (advance may call add) */
   char *hkey;            /* has_part_soon's horizon */
   pkg_entry *last_added; /* the part the latest archive entry went to */
+  pkg_entry *last_page;  /* the FixedPage that started to arrive last */
 };
 
 /* A new, empty package using ops; impl is set by the caller. */

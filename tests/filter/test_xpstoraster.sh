@@ -70,6 +70,70 @@ cmp -s "$T/file.out" "$T/stdin.out" || fail "stdin output differs from file outp
 grep -q "^PAGE: " "$T/file.err" || fail "no PAGE: lines"
 grep -q "^ATTR: job-media-progress=" "$T/file.err" || fail "no progress"
 
+# A pipe on stdin is rendered as it arrives (no spool file): page 1 comes
+# out while the end of the document is still held back, and the result is
+# the file argument's, pixel for pixel.
+S="$D/stream_ticket.xps"
+run sfile FINAL_CONTENT_TYPE=image/pwg-raster -- 1 u t 1 "" "$S"
+[ $RC = 0 ] || fail "sfile: exit $RC"
+cut=$(python3 -c 'import sys, zipfile
+print(zipfile.ZipFile(sys.argv[1]).getinfo("Documents/2/FixedDoc.fdoc").header_offset)' "$S")
+mkfifo "$T/fifo"
+env FINAL_CONTENT_TYPE=image/pwg-raster TMPDIR="$T/spool" "$F" 1 u t 1 "" \
+  <"$T/fifo" >"$T/fifo.out" 2>"$T/fifo.err" &
+fpid=$!
+mkdir -p "$T/spool"
+exec 3>"$T/fifo"
+head -c "$cut" "$S" >&3
+for _ in $(seq 200); do
+  grep -q "^PAGE: 1 " "$T/fifo.err" 2>/dev/null && break
+  sleep 0.05
+done
+grep -q "^PAGE: 1 " "$T/fifo.err" ||
+  fail "stream: no page before the end of the input: $(cat "$T/fifo.err")"
+kill -0 $fpid 2>/dev/null || fail "stream: filter ended before its input did"
+grep -q "^PAGE: 3 " "$T/fifo.err" && fail "stream: page 3 out before it arrived"
+[ -s "$T/fifo.out" ] || fail "stream: no raster bytes before the end of the input"
+[ -z "$(ls -A "$T/spool")" ] || fail "stream: stdin was spooled: $(ls "$T/spool")"
+tail -c +"$((cut + 1))" "$S" >&3
+exec 3>&-
+wait $fpid
+rc=$?
+[ $rc = 0 ] || fail "stream: exit $rc: $(cat "$T/fifo.err")"
+cmp -s "$T/sfile.out" "$T/fifo.out" || fail "stream output differs from file output"
+$CHECK "$T/fifo.out" >"$T/fifo.txt" 2>&1
+pages_are fifo 3
+page_has fifo 2 dpi=100x100 bpp=8 w=1100
+page_has fifo 3 dpi=100x100 bpp=8 w=1100
+# cat | filter gives the same too.
+cat "$S" | env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 1 "" >"$T/cat.out" 2>"$T/cat.err" ||
+  fail "cat | filter: exit $?"
+cmp -s "$T/sfile.out" "$T/cat.out" || fail "cat | filter differs from file output"
+
+# What a stream cannot do is said, not silently dropped: a page ticket's
+# other resolution (mixed.xps page 2) and a job ticket stored after the
+# pages. The pages still come out, at the job's settings.
+cat "$D/mixed.xps" | env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 1 "" \
+  >"$T/smixed.out" 2>"$T/smixed.err"
+[ $? = 0 ] || fail "streamed mixed: exit $?"
+$CHECK "$T/smixed.out" >"$T/smixed.txt" 2>&1
+pages_are smixed 3
+page_has smixed 2 dpi=300x300 bpp=24
+[ "$(grep -c "^WARNING: Page 2 asks for another resolution" "$T/smixed.err")" = 1 ] ||
+  fail "streamed mixed: want one pass warning: $(cat "$T/smixed.err")"
+grep -q "^WARNING: The job's PrintTicket comes after the first page" "$T/smixed.err" ||
+  fail "streamed mixed: no late job ticket warning"
+# Copies the filter must render need passes: a piped job is spooled then.
+cat "$S" | env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 2 "" >"$T/scopies.out" 2>"$T/scopies.err" ||
+  fail "streamed copies: exit $?"
+$CHECK "$T/scopies.out" >"$T/scopies.txt" 2>&1
+pages_are scopies 6
+# DiscardControl on a stream: parts are forgotten, the job still prints.
+cat "$D/discard_stream.xps" | env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 1 "Resolution=20" \
+  >"$T/sdiscard.out" 2>"$T/sdiscard.err" || fail "streamed discard: exit $?"
+$CHECK "$T/sdiscard.out" >"$T/sdiscard.txt" 2>&1
+pages_are sdiscard 2
+
 # FINAL_CONTENT_TYPE: CUPS raster unless image/pwg-raster is asked for.
 run cups -- 1 u t 1 "" "$D/levels.xps"
 [ $RC = 0 ] || fail "cups raster: exit $RC"

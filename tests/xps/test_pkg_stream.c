@@ -307,6 +307,13 @@ static void test_has_part_soon(void **state) {
                       "/Documents/1/Pages/2.fpage");
   /* Page 2's comes after page 2 itself, which does not end the search. */
   assert_true(xps_pkg_has_part_soon(pkg, rels[1]));
+  /* Page 2 has arrived after page 1 and the document: asking about their
+   * relationships again reads nothing more. */
+  size_t n2 = xps_pkg_part_count(pkg);
+  assert_false(xps_pkg_has_part_soon(pkg, rels[0]));
+  assert_false(
+      xps_pkg_has_part_soon(pkg, "/Documents/1/_rels/FixedDoc.fdoc.rels"));
+  assert_int_equal(xps_pkg_part_count(pkg), n2);
   assert_false(xps_pkg_has_part_soon(pkg, rels[2]));
   /* Some parts were never read. */
   assert_true(xps_pkg_has_part(pkg, "/Documents/1/Pages/3.fpage"));
