@@ -689,8 +689,10 @@ int main(int argc, char **argv) {
   xr_band_sink sink = {&cnt, cb_begin, cb_band, cb_end};
   int rc = j.streaming ? render_stream(&j, &sink) : render_all(&j, &sink);
   int crc = xr_raster_sink_close(&cnt.inner);
-  if (rc == XR_E_CANCELLED ||
-      (rc == 0 && atomic_load_explicit(&j.cancelled, memory_order_relaxed))) {
+  /* A cancelled pipeline also closes our stdin: on a stream, the cut-off
+   * document that follows a SIGTERM is the cancel, not a failure. */
+  int stopped = atomic_load_explicit(&j.cancelled, memory_order_relaxed);
+  if (rc == XR_E_CANCELLED || (stopped && (rc == 0 || j.streaming))) {
     say(&j, XR_LEVEL_INFO, "Cancelled after %d page%s", j.out_pages,
         j.out_pages == 1 ? "" : "s");
     status = 0;

@@ -110,6 +110,29 @@ cat "$S" | env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 1 "" >"$T/cat.out"
   fail "cat | filter: exit $?"
 cmp -s "$T/sfile.out" "$T/cat.out" || fail "cat | filter differs from file output"
 
+# SIGTERM while a piped job waits for input, then the pipe closes (cupsd
+# stops the filters before us): the pages out stay a valid stream, exit 0.
+mkfifo "$T/fifo2"
+env FINAL_CONTENT_TYPE=image/pwg-raster "$F" 1 u t 1 "" \
+  <"$T/fifo2" >"$T/sterm.out" 2>"$T/sterm.err" &
+fpid=$!
+exec 3>"$T/fifo2"
+head -c "$cut" "$S" >&3
+for _ in $(seq 200); do
+  grep -q "^PAGE: 1 " "$T/sterm.err" 2>/dev/null && break
+  sleep 0.05
+done
+kill -TERM $fpid
+sleep 0.2
+exec 3>&-
+wait $fpid
+rc=$?
+[ $rc = 0 ] || fail "streamed SIGTERM: want exit 0, got $rc: $(cat "$T/sterm.err")"
+$CHECK "$T/sterm.out" >"$T/sterm.txt" 2>&1 || fail "streamed SIGTERM: raster stream broken"
+n=$(sed -n 's/^pages //p' "$T/sterm.txt")
+[ -n "$n" ] && [ "$n" -ge 1 ] && [ "$n" -le 2 ] || fail "streamed SIGTERM: want 1 or 2 pages, got '$n'"
+grep -q "^INFO: Cancelled after" "$T/sterm.err" || fail "streamed SIGTERM: no cancel message"
+
 # What a stream cannot do is said, not silently dropped: a page ticket's
 # other resolution (mixed.xps page 2) and a job ticket stored after the
 # pages. The pages still come out, at the job's settings.
