@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter/cups_dl.h"
+
 #define DEFAULT_PAGE_BUFFER ((int64_t)512 << 20)
 
 typedef struct writer {

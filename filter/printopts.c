@@ -17,6 +17,8 @@
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #include <cups/ppd.h>
 
+#include "filter/cups_dl.h"
+
 #define DEFAULT_DPI 300
 
 static void warnf(xr_print_warn_fn warn, void *ud, const char *fmt, ...)
