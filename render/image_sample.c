@@ -101,6 +101,141 @@ static inline uint32_t bilinear_fx(const ras_mip *m, int64_t fx, int64_t fy) {
   return lerp4(top, bot, wy);
 }
 
+/* One output pixel of an axis-aligned span: texels x0 and x1 of rows r0
+ * and r1, blended across by wx, down by wy, then scaled by the opacity
+ * weight aw (256: none); 0 where the pixel is outside the image. */
+typedef struct row_tap {
+  int32_t x0, x1; /* byte offsets of the two texels */
+  uint8_t wx, ok;
+} row_tap;
+
+static inline uint32_t blend_tap(const uint8_t *r0, const uint8_t *r1,
+                                 uint32_t wy, const row_tap *t, uint32_t aw) {
+  if (!t->ok)
+    return 0;
+  uint32_t top = lerp4(load4(r0 + t->x0), load4(r0 + t->x1), t->wx);
+  uint32_t bot = lerp4(load4(r1 + t->x0), load4(r1 + t->x1), t->wx);
+  uint32_t v = lerp4(top, bot, wy);
+  return aw != 256 ? lerp4(0, v, aw) : v;
+}
+
+#if defined(__GNUC__) && !defined(__clang__) && !defined(XR_NO_SIMD) &&        \
+    defined(__x86_64__)
+#define VEC_TAPS 1
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef uint16_t v16u16 __attribute__((vector_size(32)));
+typedef uint32_t v4u32 __attribute__((vector_size(16)));
+#endif
+
+/* blend_tap over k pixels. The vector version does four pixels at a time
+ * on 16-bit lanes: each lerp's sum a * (256 - w) + b * w + 128 is at most
+ * 65408, so the lanes compute exactly what lerp4 does per channel and the
+ * bytes are the same. */
+static void blend_taps(const uint8_t *r0, const uint8_t *r1, uint32_t wy,
+                       const row_tap *t, int k, uint32_t aw, uint8_t *o) {
+  int i = 0;
+#ifdef VEC_TAPS
+  const v16u16 c128 = {128, 128, 128, 128, 128, 128, 128, 128,
+                       128, 128, 128, 128, 128, 128, 128, 128};
+  const v16u16 c256 = c128 + c128;
+  v16u16 vwy = c128 - c128 + (uint16_t)wy, vaw = c128 - c128 + (uint16_t)aw;
+  for (; i + 4 <= k; i += 4, o += 16) {
+    const row_tap *p = t + i;
+    /* Whole-lane inserts: byte stores read back as a vector would stall
+     * store forwarding. */
+    v4u32 a = {load4(r0 + p[0].x0), load4(r0 + p[1].x0), load4(r0 + p[2].x0),
+               load4(r0 + p[3].x0)};
+    v4u32 b = {load4(r0 + p[0].x1), load4(r0 + p[1].x1), load4(r0 + p[2].x1),
+               load4(r0 + p[3].x1)};
+    v4u32 c = {load4(r1 + p[0].x0), load4(r1 + p[1].x0), load4(r1 + p[2].x0),
+               load4(r1 + p[3].x0)};
+    v4u32 d = {load4(r1 + p[0].x1), load4(r1 + p[1].x1), load4(r1 + p[2].x1),
+               load4(r1 + p[3].x1)};
+    v4u32 wv = {p[0].wx * 0x01010101u, p[1].wx * 0x01010101u,
+                p[2].wx * 0x01010101u, p[3].wx * 0x01010101u};
+    v4u32 ok = {p[0].ok ? ~0u : 0, p[1].ok ? ~0u : 0, p[2].ok ? ~0u : 0,
+                p[3].ok ? ~0u : 0};
+    v16u16 w = __builtin_convertvector((v16u8)wv, v16u16);
+    v16u16 iw = c256 - w;
+    v16u16 top = (__builtin_convertvector((v16u8)a, v16u16) * iw +
+                  __builtin_convertvector((v16u8)b, v16u16) * w + c128) >>
+                 8;
+    v16u16 bot = (__builtin_convertvector((v16u8)c, v16u16) * iw +
+                  __builtin_convertvector((v16u8)d, v16u16) * w + c128) >>
+                 8;
+    v16u16 v = (top * (c256 - vwy) + bot * vwy + c128) >> 8;
+    if (aw != 256)
+      v = (v * vaw + c128) >> 8;
+    v16u8 r = __builtin_convertvector(v, v16u8) & (v16u8)ok;
+    memcpy(o, &r, 16);
+  }
+#endif
+  for (; i < k; i++, o += 4) {
+    uint32_t v = blend_tap(r0, r1, wy, t + i, aw);
+    memcpy(o, &v, 4);
+  }
+}
+
+/* Taps of k pixels along an axis-aligned row of level m: level x starts at
+ * gx and steps by gdx (16.16, texel centres subtracted), level y is gy; a
+ * pixel is inside while its level-0 x (fx, step dx) is in [l0x, l1x).
+ * Sets the row pair and returns the vertical weight, clamping as
+ * bilinear_fx does. */
+static uint32_t axis_taps(const ras_mip *m, int64_t gx, int64_t gdx, int64_t gy,
+                          int64_t fx, int64_t dx, int64_t l0x, int64_t l1x,
+                          int k, row_tap *taps, const uint8_t **r0,
+                          const uint8_t **r1) {
+  int64_t y0 = gy >> 16, y1 = y0 + 1;
+  y0 = y0 < 0 ? 0 : y0 >= m->h ? m->h - 1 : y0;
+  y1 = y1 < 0 ? 0 : y1 >= m->h ? m->h - 1 : y1;
+  *r0 = m->rgba + (size_t)y0 * (size_t)m->w * 4;
+  *r1 = m->rgba + (size_t)y1 * (size_t)m->w * 4;
+  int64_t wl = m->w - 1;
+  for (int i = 0; i < k; i++, fx += dx, gx += gdx) {
+    row_tap *t = taps + i;
+    int64_t x0 = gx >> 16, x1 = x0 + 1;
+    if (x0 < 0 || x1 > wl) {
+      x0 = x0 < 0 ? 0 : x0 > wl ? wl : x0;
+      x1 = x1 < 0 ? 0 : x1 > wl ? wl : x1;
+    }
+    t->x0 = (int32_t)(x0 * 4), t->x1 = (int32_t)(x1 * 4);
+    t->wx = (uint8_t)(gx >> 8);
+    t->ok = fx >= l0x && fx < l1x;
+  }
+  return (uint32_t)(gy >> 8) & 255;
+}
+
+/* o = lerp4(o, coarse, blend), then scaled by aw (256: none), over k
+ * pixels: the trilinear step between two mip levels. */
+static void mix_levels(uint8_t *o, const uint8_t *coarse, uint32_t blend,
+                       uint32_t aw, int k) {
+  int i = 0;
+#ifdef VEC_TAPS
+  const v16u16 c128 = {128, 128, 128, 128, 128, 128, 128, 128,
+                       128, 128, 128, 128, 128, 128, 128, 128};
+  v16u16 vb = c128 - c128 + (uint16_t)blend, vib = c128 + c128 - vb;
+  v16u16 vaw = c128 - c128 + (uint16_t)aw;
+  for (; i + 4 <= k; i += 4) {
+    v16u8 a, b;
+    memcpy(&a, o + i * 4, 16);
+    memcpy(&b, coarse + i * 4, 16);
+    v16u16 v = (__builtin_convertvector(a, v16u16) * vib +
+                __builtin_convertvector(b, v16u16) * vb + c128) >>
+               8;
+    if (aw != 256)
+      v = (v * vaw + c128) >> 8;
+    v16u8 r = __builtin_convertvector(v, v16u8);
+    memcpy(o + i * 4, &r, 16);
+  }
+#endif
+  for (; i < k; i++) {
+    uint32_t v = lerp4(load4(o + i * 4), load4(coarse + i * 4), blend);
+    if (aw != 256)
+      v = lerp4(0, v, aw);
+    memcpy(o + i * 4, &v, 4);
+  }
+}
+
 static inline int64_t to_fx(double v) {
   return (int64_t)floor(v * 65536.0);
 }
@@ -145,37 +280,27 @@ static void sample_plain(const ras_image_sampler *s, int x, int y, int n,
       hdx = to_fx(s->inv.a * s->lsx2), hdy = to_fx(s->inv.b * s->lsy2);
     }
     uint8_t *o = out + (size_t)i0 * 4;
-    if (dy == 0 && gdy == 0 && !m2) {
-      /* Axis-aligned: the two source rows and their weight hold for the
-       * whole chunk; only x moves. */
+    if (dy == 0 && gdy == 0 && hdy == 0) {
+      /* Axis-aligned: the source rows and their weight hold for the whole
+       * chunk, on both levels; only x moves. */
       if (!(fy >= l0y && fy < l1y)) {
         memset(o, 0, (size_t)k * 4);
         continue;
       }
-      int64_t y0 = gy >> 16, y1 = y0 + 1;
-      uint32_t wy = (uint32_t)(gy >> 8) & 255;
-      y0 = y0 < 0 ? 0 : y0 >= m->h ? m->h - 1 : y0;
-      y1 = y1 < 0 ? 0 : y1 >= m->h ? m->h - 1 : y1;
-      const uint8_t *r0 = m->rgba + (size_t)y0 * (size_t)m->w * 4;
-      const uint8_t *r1 = m->rgba + (size_t)y1 * (size_t)m->w * 4;
-      int64_t wl = m->w - 1;
-      for (int i = 0; i < k; i++, o += 4, fx += dx, gx += gdx) {
-        uint32_t v = 0;
-        if (fx >= l0x && fx < l1x) {
-          int64_t x0 = gx >> 16, x1 = x0 + 1;
-          uint32_t wx = (uint32_t)(gx >> 8) & 255;
-          if (x0 < 0 || x1 > wl) {
-            x0 = x0 < 0 ? 0 : x0 > wl ? wl : x0;
-            x1 = x1 < 0 ? 0 : x1 > wl ? wl : x1;
-          }
-          uint32_t top = lerp4(load4(r0 + x0 * 4), load4(r0 + x1 * 4), wx);
-          uint32_t bot = lerp4(load4(r1 + x0 * 4), load4(r1 + x1 * 4), wx);
-          v = lerp4(top, bot, wy);
-          if (alpha != 255)
-            v = lerp4(0, v, alpha + (alpha >> 7));
-        }
-        memcpy(o, &v, 4);
+      uint32_t aw = alpha + (alpha >> 7); /* 255 -> 256 */
+      row_tap taps[RESEED];
+      const uint8_t *r0, *r1;
+      uint32_t wy =
+          axis_taps(m, gx, gdx, gy, fx, dx, l0x, l1x, k, taps, &r0, &r1);
+      if (!m2) {
+        blend_taps(r0, r1, wy, taps, k, aw, o);
+        continue;
       }
+      uint8_t coarse[RESEED * 4];
+      blend_taps(r0, r1, wy, taps, k, 256, o);
+      wy = axis_taps(m2, hx, hdx, hy, fx, dx, l0x, l1x, k, taps, &r0, &r1);
+      blend_taps(r0, r1, wy, taps, k, 256, coarse);
+      mix_levels(o, coarse, (uint32_t)s->blend, aw, k);
       continue;
     }
     for (int i = 0; i < k; i++, o += 4) {
@@ -260,7 +385,9 @@ static void sample_tiled(const ras_image_sampler *s, int x, int y, int n,
       const uint8_t *r0 = m->rgba + (size_t)y0 * (size_t)m->w * 4;
       const uint8_t *r1 = m->rgba + (size_t)y1 * (size_t)m->w * 4;
       int64_t wl = m->w - 1;
-      for (int i = 0; i < k; i++, o += 4) {
+      row_tap taps[RESEED];
+      for (int i = 0; i < k; i++) {
+        row_tap *t = taps + i;
         int64_t ux = rx;
         if (flipx && (kx & 1))
           ux = ux ? pw - ux : pw - 1;
@@ -270,23 +397,21 @@ static void sample_tiled(const ras_image_sampler *s, int x, int y, int n,
           rx -= pw, kx++;
         else if (rx < 0)
           rx += pw, kx--;
-        uint32_t v = 0;
-        if (ux >= 0 && ux < iw) {
-          int64_t gx = ((ux * sx) >> 16) - 32768;
-          int64_t x0 = gx >> 16, x1 = x0 + 1;
-          uint32_t wx = (uint32_t)(gx >> 8) & 255;
-          if (x0 < 0 || x1 > wl) {
-            x0 = x0 < 0 ? 0 : x0 > wl ? wl : x0;
-            x1 = x1 < 0 ? 0 : x1 > wl ? wl : x1;
-          }
-          uint32_t top = lerp4(load4(r0 + x0 * 4), load4(r0 + x1 * 4), wx);
-          uint32_t bot = lerp4(load4(r1 + x0 * 4), load4(r1 + x1 * 4), wx);
-          v = lerp4(top, bot, wy);
-          if (alpha != 255)
-            v = lerp4(0, v, alpha + (alpha >> 7));
+        t->ok = ux >= 0 && ux < iw;
+        if (!t->ok) {
+          t->x0 = t->x1 = 0, t->wx = 0;
+          continue;
         }
-        memcpy(o, &v, 4);
+        int64_t gx = ((ux * sx) >> 16) - 32768;
+        int64_t x0 = gx >> 16, x1 = x0 + 1;
+        if (x0 < 0 || x1 > wl) {
+          x0 = x0 < 0 ? 0 : x0 > wl ? wl : x0;
+          x1 = x1 < 0 ? 0 : x1 > wl ? wl : x1;
+        }
+        t->x0 = (int32_t)(x0 * 4), t->x1 = (int32_t)(x1 * 4);
+        t->wx = (uint8_t)(gx >> 8);
       }
+      blend_taps(r0, r1, wy, taps, k, alpha + (alpha >> 7), o);
       continue;
     }
     for (int i = 0; i < k; i++, o += 4) {
