@@ -15,10 +15,17 @@
 // not about spinning consumers. Producers of ours retry after a yield when
 // the ring is full (the mutex queue's producers block instead; wfcq is
 // unbounded).
+// Every consumer does the same work per event: strlen of the text, then a
+// checksum of it (standing in for a sink), on a text copied into the queue
+// at the same size (XR_NOTIFY_TEXT_MAX bytes of room).
 // Latency is the duration of one successful enqueue call (clock overhead
-// subtracted); throughput is events posted and consumed per second of wall
-// time. Also: rendering a corpus document with a listener connected that
-// never reads, against no listener.
+// subtracted; ours' XR_E_QUEUE_FULL answers are not samples, they are
+// counted as full_retries, while a mutex producer that blocks on a full
+// ring is one long sample). Throughput is reported two ways, from the same
+// runs: end to end, events / (start until the consumer has taken the last
+// event and stopped), and producer side, events / (start until the last
+// producer returned from its last post). Also: rendering a corpus document with
+// a listener connected that never reads, against no listener.
 #define _LGPL_SOURCE 1
 #include <urcu/wfcqueue.h>
 
@@ -87,8 +94,9 @@ struct Wake {
 
 // What every consumer does with an event: read its text.
 std::atomic<unsigned long> g_sink{0};
-inline unsigned long consume_text(const char *t, size_t len) {
+inline unsigned long consume_text(const char *t) {
   unsigned long h = 0;
+  size_t len = strlen(t);
   for (size_t i = 0; i < len; i++)
     h = h * 31 + static_cast<unsigned char>(t[i]);
   return h;
@@ -100,7 +108,7 @@ struct Ours {
   xr_notifier *n = nullptr;
   unsigned long h = 0; // the notifier thread's checksum
   static void sink(const xr_event *ev, void *ud) {
-    static_cast<Ours *>(ud)->h += consume_text(ev->text, strlen(ev->text));
+    static_cast<Ours *>(ud)->h += consume_text(ev->text);
   }
   Ours() {
     xr_notifier_opts o;
@@ -113,7 +121,11 @@ struct Ours {
   bool push(const char *text) {
     return xr_notify_message(n, XR_LEVEL_WARNING, text) == XR_OK;
   }
+  unsigned long wakeups = 0;
   void finish() { // delivers everything first
+    xr_notify_stats st;
+    xr_notifier_stats(n, &st);
+    wakeups = st.wakeups;
     xr_notifier_drop(n);
     g_sink += h;
   }
@@ -154,7 +166,7 @@ struct Wfcq {
       while ((node = __cds_wfcq_dequeue_blocking(cds_wfcq_head_cast(&head),
                                                  &tail)) != nullptr) {
         Node *nd = caa_container_of(node, Node, node);
-        h += consume_text(nd->text, nd->len);
+        h += consume_text(nd->text);
         free(nd);
       }
       bool done = stop.load(std::memory_order_acquire);
@@ -225,7 +237,7 @@ struct Mutex {
       for (size_t i = 0; i < k; i++) {
         const Slot &s = ring[(head + i) % kSlots];
         batch[i].len = s.len;
-        memcpy(batch[i].text, s.text, s.len);
+        memcpy(batch[i].text, s.text, s.len + 1);
       }
       head = (head + k) % kSlots;
       count -= k;
@@ -233,7 +245,7 @@ struct Mutex {
         not_full.notify_all();
       lk.unlock();
       for (size_t i = 0; i < k; i++)
-        h += consume_text(batch[i].text, batch[i].len);
+        h += consume_text(batch[i].text);
       lk.lock();
     }
     g_sink += h;
@@ -250,8 +262,17 @@ struct Mutex {
 
 // ---- running one workload ----
 
+template <class Q> unsigned long wakeups_of(const Q &) {
+  return 0;
+}
+template <> unsigned long wakeups_of<Ours>(const Ours &q) {
+  return q.wakeups;
+}
+
 struct Result {
-  double seconds = 0;
+  double seconds = 0;          // until the consumer took the last event
+  double producer_seconds = 0; // until the last producer returned
+  unsigned long wakeups = 0;   // ours: write()s to the notifier's eventfd
   long events = 0;
   long retries = 0;         // ours: XR_E_QUEUE_FULL answers, retried
   std::vector<uint32_t> ns; // latency samples
@@ -304,8 +325,11 @@ template <class Q> Result run(int producers, long per_producer, bool timed) {
   go.store(true, std::memory_order_release);
   for (auto &t : th)
     t.join();
+  r.producer_seconds =
+      std::chrono::duration<double>(Clock::now() - start).count();
   q.finish(); // returns when the consumer has taken everything
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.wakeups = wakeups_of(q);
   r.events = per_producer * producers;
   for (int p = 0; p < producers; p++) {
     r.retries += retries[p];
@@ -332,25 +356,31 @@ struct Key {
     return impl != o.impl ? impl < o.impl : producers < o.producers;
   }
 };
-std::map<Key, double> g_rate, g_p50, g_p99;
+std::map<Key, double> g_rate, g_prate, g_p50, g_p99;
 
 template <class Q>
 void BM_Throughput(benchmark::State &state, const char *name) {
   int producers = static_cast<int>(state.range(0));
   long per = 1000000 / producers;
-  double secs = 0;
+  double secs = 0, psecs = 0;
   long events = 0, retries = 0;
+  unsigned long wakeups = 0;
   for (auto _ : state) {
     Result r = run<Q>(producers, per, false);
     state.SetIterationTime(r.seconds);
     secs += r.seconds;
+    psecs += r.producer_seconds;
     events += r.events;
     retries += r.retries;
+    wakeups += r.wakeups;
   }
   double rate = events / secs;
   state.counters["events/s"] = rate;
+  state.counters["posted/s"] = events / psecs;
   state.counters["full_retries"] = static_cast<double>(retries);
+  state.counters["wakeups"] = static_cast<double>(wakeups);
   g_rate[{name, producers}] = rate;
+  g_prate[{name, producers}] = events / psecs;
 }
 
 template <class Q> void BM_Latency(benchmark::State &state, const char *name) {
@@ -465,15 +495,18 @@ void measure_clock_overhead() {
 void print_ratios() {
   printf("\nclock overhead subtracted from each latency sample: %.0f ns\n",
          g_clock_overhead_ns);
-  printf("\n%-9s %12s %12s %12s %9s %9s\n", "producers", "ours ev/s",
-         "wfcq ev/s", "mutex ev/s", "/wfcq", "/mutex");
+  printf("\nend to end (events / time until the consumer took the last "
+         "one):\n");
+  printf("%-9s %12s %12s %12s %9s %9s\n", "producers", "ours ev/s", "wfcq ev/s",
+         "mutex ev/s", "/wfcq", "/mutex");
   for (int p : {1, 2, 4}) {
     double o = g_rate[{"ours", p}], w = g_rate[{"wfcq", p}],
            m = g_rate[{"mutex", p}];
     printf("%-9d %12.3g %12.3g %12.3g %8.2fx %8.2fx\n", p, o, w, m,
            w ? o / w : 0, m ? o / m : 0);
   }
-  printf("\n%-9s %8s %8s %8s %8s %8s %8s %9s %9s\n", "producers", "ours50",
+  printf("\nenqueue latency, ns per successful call:\n");
+  printf("%-9s %8s %8s %8s %8s %8s %8s %9s %9s\n", "producers", "ours50",
          "ours99", "wfcq50", "wfcq99", "mtx50", "mtx99", "wfcq99/", "mtx99/");
   for (int p : {1, 2, 4}) {
     double o99 = g_p99[{"ours", p}];
@@ -482,6 +515,15 @@ void print_ratios() {
            g_p50[{"mutex", p}], g_p99[{"mutex", p}],
            o99 ? g_p99[{"wfcq", p}] / o99 : 0,
            o99 ? g_p99[{"mutex", p}] / o99 : 0);
+  }
+  printf("\nproducer side (events / time until the last post returned):\n");
+  printf("%-9s %12s %12s %12s %9s %9s\n", "producers", "ours ev/s", "wfcq ev/s",
+         "mutex ev/s", "/wfcq", "/mutex");
+  for (int p : {1, 2, 4}) {
+    double o = g_prate[{"ours", p}], w = g_prate[{"wfcq", p}],
+           m = g_prate[{"mutex", p}];
+    printf("%-9d %12.3g %12.3g %12.3g %8.2fx %8.2fx\n", p, o, w, m,
+           w ? o / w : 0, m ? o / m : 0);
   }
   printf("(ratios > 1 mean ours is better: more events/s, lower p99)\n");
 #ifndef XR_BENCH_NO_RENDER

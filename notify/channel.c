@@ -232,7 +232,7 @@ static int send_locked(xr_notifier *n, struct xr_channel *ch,
                        const void *dflt, size_t dflt_len) {
   int nchoices = -1, rc;
   void *copy, *dcopy = NULL;
-  struct ntf_event head = {.kind = NTF_EV_CHANNEL};
+  struct ntf_head head = {.kind = NTF_EV_CHANNEL};
 
   if (ch->state != NTF_CH_OPEN)
     return XR_E_CLOSED;

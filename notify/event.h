@@ -31,4 +31,16 @@ struct ntf_event {
   char text[XR_NOTIFY_TEXT_MAX + 1];
 };
 
+/* What a poster hands ntf_post: the event's fields but its text. A whole
+ * ntf_event as a template would cost a 1 KiB zero-fill on the stack per
+ * post. */
+struct ntf_head {
+  uint8_t kind, level;
+  uint16_t flags;
+  int32_t page, arg;
+  uint32_t len;
+  struct xr_channel *ch;
+  void *data;
+};
+
 #endif

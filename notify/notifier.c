@@ -59,7 +59,7 @@ int64_t ntf_now_ms(void) {
 
 /* ---- posting (any thread) ---- */
 
-int ntf_post(xr_notifier *n, const struct ntf_event *head, const char *text) {
+int ntf_post(xr_notifier *n, const struct ntf_head *head, const char *text) {
   size_t pos;
   struct ntf_event *ev = ntf_queue_claim(n->q, &pos);
   if (!ev) {
@@ -68,7 +68,6 @@ int ntf_post(xr_notifier *n, const struct ntf_event *head, const char *text) {
       atomic_fetch_add_explicit(&n->lost_errors, 1, memory_order_relaxed);
     return XR_E_QUEUE_FULL;
   }
-  /* Copy the header fields, not the whole (1 KiB) template. */
   ev->kind = head->kind;
   ev->level = head->level;
   ev->flags = head->flags;
@@ -107,14 +106,14 @@ int xr_notify_progress(xr_notifier *n, int page, int pages, double fraction) {
 }
 
 int xr_notify_page(xr_notifier *n, int page, int copies) {
-  struct ntf_event h = {.kind = NTF_EV_PAGE, .page = page, .arg = copies};
+  struct ntf_head h = {.kind = NTF_EV_PAGE, .page = page, .arg = copies};
   if (!n)
     return XR_OK;
   return ntf_post(n, &h, NULL);
 }
 
 int xr_notify_message(xr_notifier *n, int level, const char *text) {
-  struct ntf_event h = {.kind = NTF_EV_MESSAGE};
+  struct ntf_head h = {.kind = NTF_EV_MESSAGE};
   if (!n)
     return XR_OK;
   if (level < XR_LEVEL_INFO || level > XR_LEVEL_ERROR)
@@ -124,7 +123,7 @@ int xr_notify_message(xr_notifier *n, int level, const char *text) {
 }
 
 int xr_notify_state(xr_notifier *n, const char *keywords) {
-  struct ntf_event h = {.kind = NTF_EV_STATE};
+  struct ntf_head h = {.kind = NTF_EV_STATE};
   if (!n)
     return XR_OK;
   if (!keywords)

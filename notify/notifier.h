@@ -65,6 +65,6 @@ void ntf_listener_local_free(struct ntf_listener *l);
 void ntf_unlock(xr_notifier *n);
 
 /* Posts: claim, fill, publish, wake. In notifier.c. */
-int ntf_post(xr_notifier *n, const struct ntf_event *ev_head, const char *text);
+int ntf_post(xr_notifier *n, const struct ntf_head *head, const char *text);
 
 #endif
