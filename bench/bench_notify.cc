@@ -45,6 +45,9 @@
 #include <vector>
 
 #include <poll.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -61,6 +64,29 @@ constexpr unsigned kSlots = 1024;
 constexpr size_t kTextMax = XR_NOTIFY_TEXT_MAX;
 
 using Clock = std::chrono::steady_clock;
+
+// Latency timer: on x86 the time-stamp counter, LFENCE on both sides (so
+// the call cannot start before the first read nor end after the second),
+// converted with a rate calibrated against steady_clock. It costs less per
+// read than steady_clock (subtracted either way), but is no finer: in a VM
+// the counter may advance in steps (10 ns on the machine NOTIFY.md reports),
+// and then every sample is a multiple of that step.
+#if defined(__x86_64__) || defined(__i386__)
+inline uint64_t ticks() {
+  _mm_lfence();
+  uint64_t t = __rdtsc();
+  _mm_lfence();
+  return t;
+}
+#else
+inline uint64_t ticks() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          Clock::now().time_since_epoch())
+          .count());
+}
+#endif
+double g_ns_per_tick = 1;
 
 // ---- a sleep/wake handshake like notify/wake.c, for the wfcq peer ----
 struct Wake {
@@ -274,8 +300,8 @@ struct Result {
   double producer_seconds = 0; // until the last producer returned
   unsigned long wakeups = 0;   // ours: write()s to the notifier's eventfd
   long events = 0;
-  long retries = 0;         // ours: XR_E_QUEUE_FULL answers, retried
-  std::vector<uint32_t> ns; // latency samples
+  long retries = 0;      // ours: XR_E_QUEUE_FULL answers, retried
+  std::vector<float> ns; // latency samples
 };
 
 double g_clock_overhead_ns = 0;
@@ -298,13 +324,12 @@ template <class Q> Result run(int producers, long per_producer, bool timed) {
       for (long i = 0; i < per_producer; i++) {
         if (timed) {
           for (;;) {
-            auto t0 = Clock::now();
+            uint64_t t0 = ticks();
             bool ok = q.push(kText);
-            auto t1 = Clock::now();
+            uint64_t t1 = ticks();
             if (ok) {
               samples[p].push_back(static_cast<uint32_t>(
-                  std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0)
-                      .count()));
+                  std::min<uint64_t>(t1 - t0, UINT32_MAX)));
               break;
             }
             retries[p]++;
@@ -334,14 +359,14 @@ template <class Q> Result run(int producers, long per_producer, bool timed) {
   for (int p = 0; p < producers; p++) {
     r.retries += retries[p];
     for (uint32_t v : samples[p]) {
-      double d = v - g_clock_overhead_ns;
-      r.ns.push_back(d < 0 ? 0 : static_cast<uint32_t>(d));
+      double d = v * g_ns_per_tick - g_clock_overhead_ns;
+      r.ns.push_back(d < 0 ? 0.0f : static_cast<float>(d));
     }
   }
   return r;
 }
 
-double percentile(std::vector<uint32_t> &v, double q) {
+template <class T> double percentile(std::vector<T> &v, double q) {
   if (v.empty())
     return 0;
   size_t k = static_cast<size_t>(q * (v.size() - 1));
@@ -386,12 +411,18 @@ void BM_Throughput(benchmark::State &state, const char *name) {
 template <class Q> void BM_Latency(benchmark::State &state, const char *name) {
   int producers = static_cast<int>(state.range(0));
   long per = 200000 / producers;
-  std::vector<uint32_t> all;
+  std::vector<float> all;
+  long retries = 0;
+  unsigned long wakeups = 0;
   for (auto _ : state) {
     Result r = run<Q>(producers, per, true);
     state.SetIterationTime(r.seconds);
     all.insert(all.end(), r.ns.begin(), r.ns.end());
+    retries += r.retries;
+    wakeups += r.wakeups;
   }
+  state.counters["full_retries"] = static_cast<double>(retries);
+  state.counters["wakeups"] = static_cast<double>(wakeups);
   double p50 = percentile(all, 0.50), p99 = percentile(all, 0.99);
   state.counters["p50_ns"] = p50;
   state.counters["p99_ns"] = p99;
@@ -482,19 +513,27 @@ void BM_RenderListener(benchmark::State &state) {
 #endif
 
 void measure_clock_overhead() {
-  std::vector<uint32_t> v;
+  auto c0 = Clock::now();
+  uint64_t k0 = ticks();
+  while (Clock::now() - c0 < std::chrono::milliseconds(50)) {
+  }
+  uint64_t k1 = ticks();
+  double ns =
+      std::chrono::duration<double, std::nano>(Clock::now() - c0).count();
+  g_ns_per_tick = k1 > k0 ? ns / static_cast<double>(k1 - k0) : 1;
+  std::vector<double> v;
   for (int i = 0; i < 100000; i++) {
-    auto t0 = Clock::now();
-    auto t1 = Clock::now();
-    v.push_back(static_cast<uint32_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()));
+    uint64_t t0 = ticks();
+    uint64_t t1 = ticks();
+    v.push_back(static_cast<double>(t1 - t0) * g_ns_per_tick);
   }
   g_clock_overhead_ns = percentile(v, 0.5);
 }
 
 void print_ratios() {
-  printf("\nclock overhead subtracted from each latency sample: %.0f ns\n",
-         g_clock_overhead_ns);
+  printf("\ntimer: %.3f ns per tick; its own overhead, subtracted from each "
+         "latency sample: %.1f ns\n",
+         g_ns_per_tick, g_clock_overhead_ns);
   printf("\nend to end (events / time until the consumer took the last "
          "one):\n");
   printf("%-9s %12s %12s %12s %9s %9s\n", "producers", "ours ev/s", "wfcq ev/s",
@@ -510,7 +549,7 @@ void print_ratios() {
          "ours99", "wfcq50", "wfcq99", "mtx50", "mtx99", "wfcq99/", "mtx99/");
   for (int p : {1, 2, 4}) {
     double o99 = g_p99[{"ours", p}];
-    printf("%-9d %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.2fx %8.2fx\n", p,
+    printf("%-9d %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.2fx %8.2fx\n", p,
            g_p50[{"ours", p}], o99, g_p50[{"wfcq", p}], g_p99[{"wfcq", p}],
            g_p50[{"mutex", p}], g_p99[{"mutex", p}],
            o99 ? g_p99[{"wfcq", p}] / o99 : 0,
