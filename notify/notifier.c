@@ -227,7 +227,10 @@ static void drain(xr_notifier *n, int64_t now) {
     count++;
   }
   if (count)
-    atomic_fetch_add_explicit(&n->delivered, count, memory_order_relaxed);
+    atomic_store_explicit(
+        &n->delivered,
+        atomic_load_explicit(&n->delivered, memory_order_relaxed) + count,
+        memory_order_relaxed);
 }
 
 /* Runs sink ticks; returns the earliest sink deadline or -1. */

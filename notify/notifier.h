@@ -19,8 +19,12 @@ struct xr_notifier {
   struct ntf_wake wake;
   /* Latest progress, packed (see notifier.c); exchanged by posters. */
   _Alignas(64) atomic_uint_least64_t progress;
-  atomic_ulong lost, lost_errors, replaced, delivered;
+  atomic_ulong lost, lost_errors, replaced;
   atomic_int stop;
+  /* Written by the notifier thread alone (relaxed load and store, no
+   * read-modify-write), read by xr_notifier_stats; on its own line, away
+   * from the progress word that posters exchange. */
+  _Alignas(64) atomic_ulong delivered;
 
   /* Control state. Taken by control calls and by the notifier thread,
    * never by posters. Recursive, so that callbacks run by the notifier
