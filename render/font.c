@@ -145,9 +145,11 @@ int ras_font_new(unsigned char *data, size_t size, int index, const char *part,
   FT_Error fe =
       FT_New_Memory_Face(f->lib, data, (FT_Long)size, index, &f->face);
   if (fe) {
+    const char *why = FT_Error_String(fe); /* NULL unless built in */
     rc = xr_errinfo_set(err, XR_E_FORMAT, part, -1, -1,
-                        "FreeType cannot open face %d (error 0x%02x)", index,
-                        (unsigned)fe);
+                        "the font file is not a usable TrueType/OpenType font "
+                        "(FreeType cannot open face %d: error 0x%02x%s%s)",
+                        index, (unsigned)fe, why ? ", " : "", why ? why : "");
     goto fail_face;
   }
   const char *fmt = FT_Get_Font_Format(f->face);

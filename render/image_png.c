@@ -25,6 +25,28 @@ static void on_warning(png_structp png, png_const_charp msg) {
   (void)png, (void)msg; /* benign; stderr belongs to CUPS */
 }
 
+/* What a libpng message means, in words for whoever made the job. */
+static const char *png_meaning(const char *msg) {
+  static const struct {
+    const char *has, *means;
+  } map[] = {
+      {"IHDR", "the image header is invalid"},
+      {"CRC", "a chunk fails its checksum (the file is damaged)"},
+      {"signature", "the data is not a PNG image"},
+      {"Not a PNG", "the data is not a PNG image"},
+      {"truncated", "the image data ends early (the file is cut short)"},
+      {"Not enough image data", "the image data ends early"},
+      {"user limit", "the image is larger than the image limits allow"},
+      {"IDAT", "the compressed pixel data is damaged"},
+      {"ecompress", "the compressed pixel data is damaged"},
+      {"zlib", "the compressed pixel data is damaged"},
+  };
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (strstr(msg, map[i].has))
+      return map[i].means;
+  return "the image data is damaged";
+}
+
 /* Pixels per metre cannot say 96 dpi exactly (3780 is 96.012): a value
  * within 0.05 of a whole dpi is taken as that whole value. */
 static double snap_dpi(double v) {
@@ -58,8 +80,9 @@ int ras_image_decode_png(const uint8_t *data, size_t len, const xr_limits *lim,
   png_bytep *volatile rows = NULL;
   volatile int rc = XR_E_FORMAT;
   if (setjmp(png_jmpbuf(png))) {
-    xr_errinfo_set(err, rc, NULL, -1, (long long)src.pos, "PNG: %s",
-                   src.msg[0] ? src.msg : "decoding failed");
+    xr_errinfo_set(err, rc, NULL, -1, (long long)src.pos,
+                   "PNG: %s (libpng: %s)", png_meaning(src.msg),
+                   src.msg[0] ? src.msg : "no reason given");
     goto done;
   }
   png_set_read_fn(png, &src, on_read);

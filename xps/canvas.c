@@ -226,7 +226,7 @@ int xps_canvas_begin(xps_run *r, xps_src *s, const xps_event *ev) {
       break;
     }
     xps_node *c;
-    if ((rc = xps_tree_read(s, e, &r->arena, &c, r->err)))
+    if ((rc = xps_tree_read(s, e, &r->arena, r->ctx, &c, r->err)))
       goto fatal;
     c->parent = n;
     if (n->last)

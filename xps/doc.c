@@ -170,13 +170,29 @@ static int cursor_next(xps_doc *doc, doc_page *out, xr_errinfo *err) {
     }
     char *abs = NULL;
     rc = resolve(name, src, doc->ctx, &abs);
-    free(src);
     if (rc < 0) {
-      rc = xr_errinfo_set(err, rc, name, xps_xml_line(x), -1,
-                          "unusable PageContent Source");
+      /* Say why, so the job's author knows what to fix. */
+      if (rc == XR_E_LIMIT)
+        rc = xr_errinfo_set(err, rc, name, xps_xml_line(x), -1,
+                            "PageContent Source '%.60s...' is longer than "
+                            "part names may be (NAME_LEN %lld)",
+                            src,
+                            (long long)xps_limit(doc->ctx, XR_LIMIT_NAME_LEN));
+      else if (rc == XR_E_FORMAT)
+        rc = xr_errinfo_set(err, rc, name, xps_xml_line(x), -1,
+                            "PageContent Source '%.200s' does not name a part "
+                            "of this package (it has a URI scheme or a "
+                            "network path)",
+                            src);
+      else
+        rc = xr_errinfo_set(err, rc, name, xps_xml_line(x), -1,
+                            "PageContent Source '%.200s' cannot be resolved",
+                            src);
+      free(src);
       cursor_close(doc);
       return rc;
     }
+    free(src);
     char *w = xps_xml_attr(x, "Width"), *h = xps_xml_attr(x, "Height");
     *out = (doc_page){abs, parse_dim(w), parse_dim(h), (int)doc->cur_di};
     free(w);

@@ -20,7 +20,7 @@ static int dispatch(xps_run *r, xps_src *s, const xps_event *ev) {
   if (!strcmp(ev->name, "Path")) {
     xps_arena_mark m = xps_arena_save(&r->arena);
     xps_node *n;
-    rc = xps_tree_read(s, ev, &r->arena, &n, r->err);
+    rc = xps_tree_read(s, ev, &r->arena, r->ctx, &n, r->err);
     if (!rc)
       rc = xps_path_draw(r, n);
     xps_arena_release(&r->arena, m);
@@ -29,7 +29,7 @@ static int dispatch(xps_run *r, xps_src *s, const xps_event *ev) {
   if (!strcmp(ev->name, "Glyphs")) {
     xps_arena_mark m = xps_arena_save(&r->arena);
     xps_node *n;
-    rc = xps_tree_read(s, ev, &r->arena, &n, r->err);
+    rc = xps_tree_read(s, ev, &r->arena, r->ctx, &n, r->err);
     if (!rc)
       rc = xps_glyphs_draw(r, n);
     xps_arena_release(&r->arena, m);
@@ -103,7 +103,7 @@ static int page_props(xps_run *r, xps_src *s) {
       return 0;
     }
     xps_node *n;
-    if ((rc = xps_tree_read(s, e, &r->arena, &n, r->err)))
+    if ((rc = xps_tree_read(s, e, &r->arena, r->ctx, &n, r->err)))
       return rc;
     if (strcmp(n->name, "FixedPage.Resources")) {
       xps_run_warn(r, n->line, "unexpected <%s> skipped", n->name);

@@ -74,9 +74,12 @@ int xps_src_skip(xps_src *s, xr_errinfo *err);
 
 /* Node from a START event, attributes copied, no children. */
 xps_node *xps_node_from_event(xps_arena *a, const xps_event *ev);
-/* Reads the rest of the element started by ev into a tree. */
-int xps_tree_read(xps_src *s, const xps_event *ev, xps_arena *a, xps_node **out,
-                  xr_errinfo *err);
+/* Reads the rest of the element started by ev into a tree, refusing (with
+ * XR_E_LIMIT at the offending line) a subtree over ELEMENT_BYTES or a
+ * *.GradientStops over GRADIENT_STOPS as soon as it gets there, so hostile
+ * markup is never held whole. */
+int xps_tree_read(xps_src *s, const xps_event *ev, xps_arena *a,
+                  const xps_ctx *ctx, xps_node **out, xr_errinfo *err);
 
 /* --- the run -------------------------------------------------------- */
 

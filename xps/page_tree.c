@@ -174,12 +174,36 @@ int xps_src_skip(xps_src *s, xr_errinfo *err) {
   return 0;
 }
 
-int xps_tree_read(xps_src *s, const xps_event *ev, xps_arena *a, xps_node **out,
-                  xr_errinfo *err) {
+/* Bytes a node for ev takes: what ELEMENT_BYTES counts. */
+static size_t event_bytes(const xps_event *ev) {
+  size_t n = sizeof(xps_node) + strlen(ev->name) + 1;
+  for (int i = 0; i < ev->nattrs; i++)
+    n += sizeof(xps_attr) + strlen(ev->attrs[i].name) +
+         strlen(ev->attrs[i].value) + 2;
+  return n;
+}
+
+static int is_stops(const char *name) {
+  size_t n = strlen(name), k = sizeof ".GradientStops" - 1;
+  return n > k && !strcmp(name + n - k, ".GradientStops");
+}
+
+int xps_tree_read(xps_src *s, const xps_event *ev, xps_arena *a,
+                  const xps_ctx *ctx, xps_node **out, xr_errinfo *err) {
+  int64_t max_bytes = xps_limit(ctx, XR_LIMIT_ELEMENT_BYTES);
+  int64_t max_stops = xps_limit(ctx, XR_LIMIT_GRADIENT_STOPS);
+  int64_t bytes = (int64_t)event_bytes(ev);
+  long root_line = ev->line;
+  if (bytes > max_bytes)
+    return xr_errinfo_set(err, XR_E_LIMIT, NULL, ev->line, -1,
+                          "<%s> holds more than ELEMENT_BYTES (%lld) bytes "
+                          "of markup",
+                          ev->name, (long long)max_bytes);
   xps_node *root = xps_node_from_event(a, ev);
   if (!root)
     return xr_errinfo_set(err, XR_E_NOMEM, NULL, ev->line, -1, "out of memory");
   xps_node *cur = root;
+  int64_t stops = 0; /* children of the open *.GradientStops */
   while (cur) {
     const xps_event *e;
     int rc = xps_src_next(s, &e, err);
@@ -191,6 +215,18 @@ int xps_tree_read(xps_src *s, const xps_event *ev, xps_arena *a, xps_node **out,
       cur = cur == root ? NULL : cur->parent;
       continue;
     }
+    /* Refused as they arrive, not after the whole subtree is held. */
+    bytes += (int64_t)event_bytes(e);
+    if (bytes > max_bytes)
+      return xr_errinfo_set(err, XR_E_LIMIT, NULL, e->line, -1,
+                            "<%s> starting at line %ld holds more than "
+                            "ELEMENT_BYTES (%lld) bytes of markup",
+                            root->name, root_line, (long long)max_bytes);
+    if (is_stops(cur->name) && ++stops > max_stops)
+      return xr_errinfo_set(err, XR_E_LIMIT, NULL, e->line, -1,
+                            "%s has more than GRADIENT_STOPS (%lld) gradient "
+                            "stops",
+                            cur->name, (long long)max_stops);
     xps_node *n = xps_node_from_event(a, e);
     if (!n)
       return xr_errinfo_set(err, XR_E_NOMEM, NULL, e->line, -1,
@@ -201,6 +237,8 @@ int xps_tree_read(xps_src *s, const xps_event *ev, xps_arena *a, xps_node **out,
     else
       cur->first = n;
     cur->last = n;
+    if (is_stops(n->name))
+      stops = 0;
     cur = n;
   }
   *out = root;

@@ -48,7 +48,7 @@ static int parse_remote(xps_run *r, const xps_node *dict, const char *name,
     xps_src_live(&s, mc);
     rc = xps_src_next(&s, &ev, &e);
     if (rc == 1 && strcmp(ev->name, "ResourceDictionary") == 0)
-      rc = xps_tree_read(&s, ev, &r->keep, out, &e);
+      rc = xps_tree_read(&s, ev, &r->keep, r->ctx, out, &e);
     else if (rc >= 0) {
       rc = 0;
       xps_run_warn(r, dict->line, "%s is not a ResourceDictionary", name);
@@ -56,6 +56,15 @@ static int parse_remote(xps_run *r, const xps_node *dict, const char *name,
   }
   xps_mc_close(mc);
   xps_part_drop(part);
+  /* A remote dictionary may not name another (XPS spec): its own
+   * Source, even one naming itself, is ignored, and said so. */
+  const char *src = !rc && *out ? xps_node_attr(*out, "Source") : NULL;
+  if (src)
+    xps_warn(r->ctx, XR_E_SYNTAX, name, (*out)->line,
+             "remote dictionary has Source='%.200s', which is ignored: a "
+             "dictionary loaded through Source cannot load another "
+             "(used at %s:%ld)",
+             src, r->part, dict->line);
   if (rc) {
     /* A broken remote dictionary is that part's problem: warn, skip. */
     xps_warn(r->ctx, rc, e.part[0] ? e.part : name, e.line,

@@ -48,9 +48,31 @@ static int zfile_error(zip_file_t *zf, const char *name, int64_t offset,
                        xr_errinfo *err) {
   zip_error_t *ze = zip_file_get_error(zf);
   int st = zip_status(zip_error_code_zip(ze));
-  return xr_errinfo_set(err, st, name, -1, offset, "%s%s",
-                        st == XR_E_CRC ? "CRC mismatch: " : "read failed: ",
+  if (st == XR_E_CRC)
+    return xr_errinfo_set(err, st, name, -1, offset,
+                          "the entry's data does not match its CRC checksum "
+                          "(damaged or altered)");
+  return xr_errinfo_set(err, st, name, -1, offset, "cannot read the entry (%s)",
                         zip_error_strerror(ze));
+}
+
+/* "cannot open entry", naming the compression method when it is the
+ * reason: an administrator can then tell which tool wrote the file. */
+static int open_error(libzip_impl *im, const char *name, const pkg_loc *loc,
+                      xr_errinfo *err) {
+  zip_error_t *ze = zip_get_error(im->za);
+  int code = zip_error_code_zip(ze);
+  if (code == ZIP_ER_COMPNOTSUPP)
+    return xr_errinfo_set(err, zip_status(code), name, -1, loc->offset,
+                          "compression method %u is not supported (%s)",
+                          (unsigned)loc->method, zip_error_strerror(ze));
+  if (code == ZIP_ER_ENCRNOTSUPP || code == ZIP_ER_NOPASSWD)
+    return xr_errinfo_set(err, zip_status(code), name, -1, loc->offset,
+                          "the entry is encrypted (%s)",
+                          zip_error_strerror(ze));
+  return xr_errinfo_set(err, zip_status(code), name, -1, loc->offset,
+                        "cannot open the entry, compression method %u (%s)",
+                        (unsigned)loc->method, zip_error_strerror(ze));
 }
 
 /* Stored and deflated entries: libzip hands over the compressed bytes and
@@ -66,12 +88,8 @@ static int lz_read_raw(libzip_impl *im, const char *name, const pkg_loc *loc,
                           (unsigned long long)loc->size);
   zip_file_t *zf =
       zip_fopen_index(im->za, (zip_uint64_t)loc->ref, ZIP_FL_COMPRESSED);
-  if (!zf) {
-    zip_error_t *ze = zip_get_error(im->za);
-    return xr_errinfo_set(err, zip_status(zip_error_code_zip(ze)), name, -1,
-                          loc->offset, "cannot open entry: %s",
-                          zip_error_strerror(ze));
-  }
+  if (!zf)
+    return open_error(im, name, loc, err);
   int rc = 0;
   uint64_t in = 0, out = 0;
   if (loc->method == 8) {
@@ -169,12 +187,8 @@ static int lz_read(xps_pkg *pkg, const pkg_entry *e, const pkg_loc *loc,
     return lz_read_raw(im, name, loc, dst, err);
   /* Anything else goes through libzip's own decoders, if it has them. */
   zip_file_t *zf = zip_fopen_index(im->za, (zip_uint64_t)loc->ref, 0);
-  if (!zf) {
-    zip_error_t *ze = zip_get_error(im->za);
-    return xr_errinfo_set(err, zip_status(zip_error_code_zip(ze)), name, -1,
-                          loc->offset, "cannot open entry: %s",
-                          zip_error_strerror(ze));
-  }
+  if (!zf)
+    return open_error(im, name, loc, err);
   uint64_t got = 0;
   int rc = 0;
   /* Read until libzip reports the end, so that it verifies the CRC. */

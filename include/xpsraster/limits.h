@@ -23,6 +23,8 @@ extern "C" {
   X(CLUSTER_MAP, 65536, 1000000, "entries in one Indices cluster map")         \
   X(FONT_SIZE, 100000, 1000000, "FontRenderingEmSize in 1/96 inch")            \
   X(GRADIENT_STOPS, 4096, 1000000, "stops in one gradient brush")              \
+  X(ELEMENT_BYTES, 33554432, 1073741824,                                       \
+    "bytes of markup held for one element subtree")                            \
   X(DASH_ENTRIES, 1024, 100000, "entries in one StrokeDashArray")              \
   X(IMAGE_DIM, 65536, 1048576, "image width or height in pixels")              \
   X(IMAGE_PIXELS, 268435456, 4294967296, "image width times height")           \

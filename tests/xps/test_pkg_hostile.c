@@ -44,7 +44,7 @@ static void test_seekable(void **state) {
       {"bad/mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
       {"bad/outside.xps", XR_E_FORMAT, "1.fpage", "outside the file"},
       {"bad/overlap.xps", XR_E_FORMAT, "inner.bin", "overlaps"},
-      {"bad/method.xps", XR_E_UNSUPPORTED, "1.fpage", "ompression method"},
+      {"bad/method.xps", XR_E_UNSUPPORTED, "1.fpage", "compression method 17"},
       {"bad/encrypted.xps", XR_E_UNSUPPORTED, "1.fpage", "ncrypt"},
       {"bad/storedsize.xps", XR_E_FORMAT, "1.fpage", "stored entry"},
   };
@@ -56,7 +56,7 @@ static void test_stream(void **state) {
   (void)state;
   static const hostile_case cases[] = {
       {"bad/bomb.xps", XR_E_LIMIT, "zeros.bin", "ZIP_RATIO"},
-      {"bad/crc.xps", XR_E_CRC, "Documents/1/Pages/1.fpage", "CRC"},
+      {"bad/crc.xps", XR_E_CRC, "/Documents/1/Pages/1.fpage", "CRC"},
       {"bad/mismatch.xps", XR_E_FORMAT, "2.fpage", "disagrees"},
       {"bad/outside.xps", XR_E_FORMAT, "1.fpage", "has none"},
       {"bad/overlap.xps", XR_E_FORMAT, "inner.bin", "has none"},
@@ -129,7 +129,7 @@ static void test_empty_deflate_blocks(void **state) {
   xr_errinfo err;
   xr_limits_set(&ctx.limits, XR_LIMIT_PART_SIZE, 50000);
   assert_int_equal(pkgt_read_all(path, 1, &ctx, &err), XR_E_LIMIT);
-  assert_string_equal(err.part, "a.bin");
+  assert_string_equal(err.part, "/a.bin"); /* a part name, as elsewhere */
   assert_int_equal(err.offset, 0);
   assert_non_null(strstr(err.msg, "compressed"));
   /* With room for it all, the stream simply ends inside the entry. */
