@@ -45,6 +45,8 @@
  * - slot.seq, producer store in ntf_queue_publish (release) pairs with the
  *   consumer's acquire load in ntf_queue_peek: the event's contents happen
  *   before the consumer reads them. */
+/* ntf_queue_claim and ntf_queue_publish, the producers' fast path, are
+ * inline in queue.h so that a post makes no call into this file. */
 #include "notify/queue.h"
 
 #include <stdint.h>
@@ -56,22 +58,9 @@
  * lines): a longer text would add a 17th line to every slot. */
 _Static_assert(sizeof(struct ntf_slot) == 1024, "a slot is 1 KiB");
 
-/* How far ahead of its claim a producer prefetches a slot for writing, and
- * how far ahead of its reads the consumer prefetches one for reading. */
-#define AHEAD 4
+/* How far ahead of its reads the consumer prefetches a slot (the
+ * producers' counterpart is NTF_QUEUE_AHEAD in queue.h). */
 #define READ_AHEAD 4
-
-/* A prefetch for writing (the line comes exclusive, invalidating the
- * consumer's copy). Without -mprfchw GCC emits a read prefetch, which
- * leaves the line shared; PREFETCHW executes as a NOP on x86 CPUs that
- * lack it. */
-static inline void prefetch_w(const void *p) {
-#if (defined(__x86_64__) || defined(__i386__)) && !defined(__PRFCHW__)
-  __asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
-#else
-  __builtin_prefetch(p, 1, 3);
-#endif
-}
 
 int ntf_queue_new(unsigned slots, struct ntf_queue **out) {
   struct ntf_queue *q;
@@ -110,44 +99,6 @@ void ntf_queue_drop(struct ntf_queue *q) {
     return;
   free(q->slots);
   free(q);
-}
-
-struct ntf_event *ntf_queue_claim(struct ntf_queue *q, size_t *pos) {
-  size_t p = atomic_load_explicit(&q->tail, memory_order_relaxed);
-  for (;;) {
-    /* Signed distance: p may be stale (loaded before other producers
-     * moved on and the consumer caught up), so h may exceed it; then the
-     * CAS below fails and reloads p, rather than a false "full". */
-    size_t h = atomic_load_explicit(&q->head_seen, memory_order_acquire);
-    if ((ptrdiff_t)(p - h) > (ptrdiff_t)q->mask) {
-      /* Only when the copy says full: read the consumer's line. */
-      h = atomic_load_explicit(&q->head_pub, memory_order_acquire);
-      if ((ptrdiff_t)(p - h) > (ptrdiff_t)q->mask)
-        return NULL; /* position p - capacity may still be unread: full */
-      atomic_store_explicit(&q->head_seen, h, memory_order_release);
-    }
-    /* On failure p is reloaded with the current tail. */
-    if (atomic_compare_exchange_weak_explicit(
-            &q->tail, &p, p + 1, memory_order_relaxed, memory_order_relaxed)) {
-      /* The slot AHEAD positions on was last read by the consumer, so
-       * writing it needs its line back. Ask for it now (a hint, no
-       * store), so that the stores of that post retire at once instead of
-       * holding up its claiming CAS. Only a slot known to be free: never
-       * pull a line the consumer has yet to read. */
-      if ((ptrdiff_t)(p + AHEAD - h) <= (ptrdiff_t)q->mask) {
-        struct ntf_slot *next = &q->slots[(p + AHEAD) & q->mask];
-        prefetch_w(next);
-        prefetch_w((const char *)next + 64);
-      }
-      *pos = p;
-      return &q->slots[p & q->mask].ev;
-    }
-  }
-}
-
-void ntf_queue_publish(struct ntf_queue *q, size_t pos) {
-  atomic_store_explicit(&q->slots[pos & q->mask].seq, pos + 1,
-                        memory_order_release);
 }
 
 struct ntf_event *ntf_queue_peek(struct ntf_queue *q) {

@@ -65,13 +65,8 @@ void ntf_wake_close(struct ntf_wake *w) {
   w->fd = -1;
 }
 
-void ntf_wake_signal(struct ntf_wake *w) {
-  if (atomic_load_explicit(&w->asym, memory_order_relaxed))
-    atomic_signal_fence(memory_order_seq_cst); /* barrier P, compiler only */
-  else
-    atomic_thread_fence(memory_order_seq_cst);
-  if (atomic_load_explicit(&w->sleeping, memory_order_relaxed) == 0)
-    return;
+/* ntf_wake_signal (wake.h) has passed barrier P and seen sleeping set. */
+void ntf_wake_slow(struct ntf_wake *w) {
   if (atomic_exchange_explicit(&w->sleeping, 0, memory_order_relaxed) == 0)
     return; /* another poster already woke it */
   atomic_fetch_add_explicit(&w->wakeups, 1, memory_order_relaxed);
