@@ -84,7 +84,7 @@ static void test_fifo_full_and_wrap(void **state) {
  * and does not stop other producers from claiming. */
 static void test_unpublished_slot_blocks_consumer_only(void **state) {
   struct ntf_queue *q;
-  size_t p0, p1;
+  size_t p0 = 0, p1 = 0;
   (void)state;
   assert_int_equal(ntf_queue_new(4, &q), XR_OK);
   struct ntf_event *a = ntf_queue_claim(q, &p0);

@@ -14,7 +14,7 @@
 #include "xpsraster/error.h"
 
 static ras_font *load(const char *path, int index, int *rc) {
-  size_t n;
+  size_t n = 0;
   unsigned char *d = fx_read(path, &n);
   assert_non_null(d);
   ras_font *f = NULL;
@@ -164,7 +164,7 @@ static void test_reject(void **st) {
   assert_int_equal(ras_font_new(NULL, 0, 0, "none", &f, NULL), XR_E_FORMAT);
   assert_null(f);
   /* Truncated inside the table directory and inside the tables. */
-  size_t n;
+  size_t n = 0;
   unsigned char *full = fx_read(DEJAVU_SANS, &n);
   size_t cuts[] = {12, 100, 2000};
   for (int i = 0; i < 3; i++) {
@@ -187,7 +187,7 @@ static void test_reject(void **st) {
 
 static void test_collection(void **st) {
   (void)st;
-  size_t na, nb, n;
+  size_t na = 0, nb = 0, n = 0;
   unsigned char *a = fx_read(DEJAVU_SANS, &na);
   unsigned char *b = fx_read(DEJAVU_SERIF, &nb);
   unsigned char *t = fx_ttc(a, na, b, nb, &n);
@@ -240,7 +240,7 @@ static void test_run_path(void **st) {
  * the record named by take_off (to point it at another subtable). */
 static ras_font *patched(const uint16_t from[][2], const uint16_t to[][2],
                          int n, const uint16_t *take_off_of, int rec_index) {
-  size_t len;
+  size_t len = 0;
   unsigned char *d = fx_read(DEJAVU_SANS, &len);
   uint32_t lc;
   unsigned char *c = (unsigned char *)fx_table(d, len, "cmap", &lc);
@@ -312,7 +312,7 @@ static void test_cmap_order(void **st) {
 
 static void test_cff(void **st) {
   (void)st;
-  size_t n;
+  size_t n = 0;
   unsigned char *d = fx_read(NIMBUS, &n);
   if (!d) {
     fprintf(stderr, "%s missing (fonts-urw-base35): CFF test skipped\n",
@@ -351,7 +351,7 @@ static void test_cff(void **st) {
  * others; without the table, the OS/2 fallback. */
 static void test_vorg(void **st) {
   (void)st;
-  size_t n;
+  size_t n = 0;
   unsigned char *d = fx_read(NIMBUS, &n);
   if (!d) {
     fprintf(stderr, "%s missing: VORG test skipped\n", NIMBUS);
@@ -374,7 +374,7 @@ static void test_vorg(void **st) {
   vorg[13] = (unsigned char)hi;
   vorg[14] = 0xFF; /* -50 */
   vorg[15] = 0xCE;
-  size_t n2;
+  size_t n2 = 0;
   unsigned char *d2 = fx_add_table(d, n, "VORG", vorg, sizeof vorg, &n2);
   ras_font *f;
   assert_int_equal(ras_font_new(d2, n2, 0, "vorg", &f, NULL), 0);
@@ -409,7 +409,7 @@ static void test_vorg(void **st) {
 
 static void test_vmtx(void **st) {
   (void)st;
-  size_t n;
+  size_t n = 0;
   unsigned char *d = fx_read(DROID, &n);
   if (!d) {
     fprintf(stderr, "%s missing (fonts-droid-fallback): skipped\n", DROID);

@@ -80,7 +80,7 @@ static void *bands(void *u) {
 
 static void test_threads_match_reference(void **st) {
   (void)st;
-  size_t n;
+  size_t n = 0;
   unsigned char *d = fx_read(DEJAVU_SANS, &n);
   assert_non_null(d);
   assert_int_equal(ras_font_new(d, n, 0, "sans", &font, NULL), 0);

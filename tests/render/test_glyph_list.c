@@ -12,7 +12,7 @@
 #include "xpsraster/error.h"
 
 static ras_font *sans(void) {
-  size_t n;
+  size_t n = 0;
   unsigned char *d = fx_read(DEJAVU_SANS, &n);
   assert_non_null(d);
   ras_font *f;

@@ -49,7 +49,7 @@ static int setup(void **st) {
   char sub[600];
   snprintf(sub, sizeof sub, "%s/Resources", dir);
   mkdir(sub, 0777);
-  size_t na, nb, n;
+  size_t na = 0, nb = 0, n = 0;
   unsigned char *a = fx_read(DEJAVU_SANS, &na);
   unsigned char *b = fx_read(DEJAVU_SERIF, &nb);
   put("Resources/sans.ttf", a, na);
@@ -478,7 +478,7 @@ static void test_font_memory(void **st) {
   (void)st;
   fix x;
   fix_init(&x);
-  size_t n;
+  size_t n = 0;
   unsigned char *d = fx_read(DEJAVU_SANS, &n);
   free(d);
   /* Room for one DejaVu Sans, not for the collection after it. */
