@@ -13,6 +13,7 @@ typedef struct png_src {
   const uint8_t *data;
   size_t len, pos;
   char msg[200];
+  int ours; /* msg is this file's words, not libpng's */
 } png_src;
 
 static void on_error(png_structp png, png_const_charp msg) {
@@ -65,7 +66,7 @@ static void on_read(png_structp png, png_bytep out, png_size_t n) {
 int ras_image_decode_png(const uint8_t *data, size_t len, const xr_limits *lim,
                          ras_image **out, xr_errinfo *err) {
   *out = NULL;
-  png_src src = {data, len, 0, ""};
+  png_src src = {data, len, 0, "", 0};
   png_structp png =
       png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, on_error, on_warning);
   if (!png)
@@ -80,9 +81,12 @@ int ras_image_decode_png(const uint8_t *data, size_t len, const xr_limits *lim,
   png_bytep *volatile rows = NULL;
   volatile int rc = XR_E_FORMAT;
   if (setjmp(png_jmpbuf(png))) {
-    xr_errinfo_set(err, rc, NULL, -1, (long long)src.pos,
-                   "PNG: %s (libpng: %s)", png_meaning(src.msg),
-                   src.msg[0] ? src.msg : "no reason given");
+    if (src.ours)
+      xr_errinfo_set(err, rc, NULL, -1, (long long)src.pos, "PNG: %s", src.msg);
+    else
+      xr_errinfo_set(err, rc, NULL, -1, (long long)src.pos,
+                     "PNG: %s (libpng: %s)", png_meaning(src.msg),
+                     src.msg[0] ? src.msg : "no reason given");
     goto done;
   }
   png_set_read_fn(png, &src, on_read);
@@ -96,6 +100,7 @@ int ras_image_decode_png(const uint8_t *data, size_t len, const xr_limits *lim,
     rc = ck;
     snprintf(src.msg, sizeof src.msg, "image %ux%u over the image limits",
              (unsigned)w, (unsigned)h);
+    src.ours = 1;
     png_longjmp(png, 1);
   }
   int ctype = png_get_color_type(png, info);
@@ -109,6 +114,7 @@ int ras_image_decode_png(const uint8_t *data, size_t len, const xr_limits *lim,
   int alpha = ch == 2 || ch == 4;
   if (png_get_bit_depth(png, info) != 8 || ch < 1 || ch > 4) {
     snprintf(src.msg, sizeof src.msg, "unexpected layout (type %d)", ctype);
+    src.ours = 1;
     png_longjmp(png, 1);
   }
   ras_image *im = NULL;
@@ -116,12 +122,14 @@ int ras_image_decode_png(const uint8_t *data, size_t len, const xr_limits *lim,
   if (rc < 0) {
     snprintf(src.msg, sizeof src.msg, "cannot hold %ux%u pixels", (unsigned)w,
              (unsigned)h);
+    src.ours = 1;
     png_longjmp(png, 1);
   }
   img = im;
   rc = XR_E_FORMAT;
   if (png_get_rowbytes(png, info) != img->stride) {
     snprintf(src.msg, sizeof src.msg, "row size mismatch");
+    src.ours = 1;
     png_longjmp(png, 1);
   }
   rows = malloc(sizeof(png_bytep) * h);

@@ -97,6 +97,15 @@ typedef struct mem_src {
   uint64_t size;
 } mem_src;
 
+int xps_zip_err_part(int rc, xr_errinfo *err) {
+  size_t n = rc < 0 && err ? strlen(err->part) : 0;
+  if (n && err->part[0] != '/' && n + 1 < sizeof err->part) {
+    memmove(err->part + 1, err->part, n + 1);
+    err->part[0] = '/';
+  }
+  return rc;
+}
+
 static int read_at(const mem_src *f, uint64_t off, void *buf, size_t n) {
   if (off > f->size || n > f->size - off)
     return -1;
@@ -288,7 +297,8 @@ int xps_zip_cd_read_mem(const unsigned char *base, uint64_t size,
     goto done;
   }
   for (size_t i = 0; i < cd->n; i++) {
-    rc = check_local(f, path, cd_off, &cd->v[i], ctx, rec, err);
+    rc = xps_zip_err_part(
+        check_local(f, path, cd_off, &cd->v[i], ctx, rec, err), err);
     if (rc < 0)
       goto done;
     order[i] = &cd->v[i];
@@ -301,8 +311,9 @@ int xps_zip_cd_read_mem(const unsigned char *base, uint64_t size,
     if (a->data_offset + a->csize > (uint64_t)b->local_offset) {
       rc = xr_errinfo_set(err, XR_E_FORMAT, b->name, -1,
                           (long long)b->local_offset,
-                          "entry overlaps entry \"%.100s\" at offset %lld",
+                          "entry overlaps entry \"/%.100s\" at offset %lld",
                           a->name, (long long)a->local_offset);
+      xps_zip_err_part(rc, err);
       goto done;
     }
   }

@@ -41,4 +41,9 @@ long xps_zip_cd_parse_record(const unsigned char *p, size_t avail,
 
 void xps_zip_cd_free(xps_zip_cd *cd);
 
+/* Passes rc through; when it is an error naming a ZIP entry as the ZIP
+ * spells it ("Documents/1/..."), names it as a part ("/Documents/1/..."),
+ * as the rest of the library does. */
+int xps_zip_err_part(int rc, xr_errinfo *err);
+
 #endif

@@ -532,18 +532,6 @@ static int end_record(stream_impl *s, uint32_t sig, xr_errinfo *err) {
   return 0;
 }
 
-/* Entries are named as part names ("/Documents/..."), as the seekable
- * reader and the rest of the library name them, not as the ZIP spells
- * them. */
-static int part_named(int rc, xr_errinfo *err) {
-  size_t n = rc < 0 && err ? strlen(err->part) : 0;
-  if (n && err->part[0] != '/' && n + 1 < sizeof err->part) {
-    memmove(err->part + 1, err->part, n + 1);
-    err->part[0] = '/';
-  }
-  return rc;
-}
-
 static int st_advance(xps_pkg *pkg, xr_errinfo *err) {
   stream_impl *s = pkg->impl;
   for (;;) {
@@ -564,14 +552,14 @@ static int st_advance(xps_pkg *pkg, xr_errinfo *err) {
     }
     uint32_t sig = zip_u32(s->buf + s->pos);
     if (sig == ZIP_SIG_LOCAL && s->phase == 0) {
-      rc = part_named(local_entry(pkg, s, err), err);
+      rc = xps_zip_err_part(local_entry(pkg, s, err), err);
       if (rc != 0)
         return rc;
       continue; /* a directory entry: nothing was added */
     }
     if (sig == ZIP_SIG_CENTRAL) {
       s->phase = 1;
-      rc = part_named(central_entry(pkg, s, err), err);
+      rc = xps_zip_err_part(central_entry(pkg, s, err), err);
       if (rc < 0)
         return rc;
       continue;
