@@ -46,24 +46,12 @@ static void doc_warn(void *ud, const xr_errinfo *w) {
                       xr_errinfo_format(w, line, sizeof line));
 }
 
-static int finish_open(xr_doc *doc, const xr_open_opts *opts, xr_doc **out,
-                       xr_errinfo *err) {
+static int open_failed(xr_doc *doc, int rc, xr_errinfo *err);
+
+static int finish_open(xr_doc *doc, xr_doc **out, xr_errinfo *err) {
   int rc = xps_doc_open(doc->pkg, &doc->ctx, &doc->doc, err);
-  if (rc < 0) {
-    if (doc->ntf) {
-      char line[1024];
-      xr_notify_message(doc->ntf, XR_LEVEL_ERROR,
-                        xr_errinfo_format(err, line, sizeof line));
-    }
-    xps_pkg_close(doc->pkg);
-    xps_fonts_drop(doc->ctx.fonts);
-    ras_glyph_cache_drop(doc->gcache);
-    ras_cms_drop(doc->ctx.cms);
-    xps_images_drop(doc->ctx.images);
-    free(doc);
-    return rc;
-  }
-  (void)opts;
+  if (rc < 0)
+    return open_failed(doc, rc, err);
   *out = doc;
   return 0;
 }
@@ -73,20 +61,12 @@ static xr_doc *doc_alloc(const xr_open_opts *opts) {
   if (!doc)
     return NULL;
   xps_ctx_init(&doc->ctx);
-  /* Fonts are loaded once per job and shared by its pages, and so is the
-   * glyph cache (issue 7). */
+  /* Fonts are loaded once per job and shared by its pages, and so are the
+   * glyph cache, ICC transforms and decoded images. */
   if (xps_fonts_new(NULL, &doc->ctx.fonts) ||
-      ras_glyph_cache_new(0, &doc->gcache)) {
-    xps_fonts_drop(doc->ctx.fonts);
-    free(doc);
-    return NULL;
-  }
-  /* So are ICC transforms and decoded images (issue 8). */
-  if (ras_cms_new(&doc->ctx.cms) || xps_images_new(&doc->ctx.images)) {
-    ras_cms_drop(doc->ctx.cms);
-    xps_fonts_drop(doc->ctx.fonts);
-    ras_glyph_cache_drop(doc->gcache);
-    free(doc);
+      ras_glyph_cache_new(0, &doc->gcache) || ras_cms_new(&doc->ctx.cms) ||
+      xps_images_new(&doc->ctx.images)) {
+    xr_doc_close(doc); /* drops what was made; NULL members are no-ops */
     return NULL;
   }
   if (opts && opts->limits)
@@ -108,11 +88,7 @@ static int open_failed(xr_doc *doc, int rc, xr_errinfo *err) {
     xr_notify_message(doc->ntf, XR_LEVEL_ERROR,
                       xr_errinfo_format(err, line, sizeof line));
   }
-  xps_fonts_drop(doc->ctx.fonts);
-  ras_glyph_cache_drop(doc->gcache);
-  ras_cms_drop(doc->ctx.cms);
-  xps_images_drop(doc->ctx.images);
-  free(doc);
+  xr_doc_close(doc);
   return rc;
 }
 
@@ -128,7 +104,7 @@ int xr_doc_open(const char *path, const xr_open_opts *opts, xr_doc **out,
   int rc = xps_pkg_open(path, &doc->ctx, &doc->pkg, err);
   if (rc < 0)
     return open_failed(doc, rc, err);
-  return finish_open(doc, opts, out, err);
+  return finish_open(doc, out, err);
 }
 
 int xr_doc_open_fd(int fd, const xr_open_opts *opts, xr_doc **out,
@@ -141,7 +117,7 @@ int xr_doc_open_fd(int fd, const xr_open_opts *opts, xr_doc **out,
   int rc = xps_pkg_open_fd(fd, &doc->ctx, &doc->pkg, err);
   if (rc < 0)
     return open_failed(doc, rc, err);
-  return finish_open(doc, opts, out, err);
+  return finish_open(doc, out, err);
 }
 
 xps_pkg *xr_doc_pkg(xr_doc *doc) {
