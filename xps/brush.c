@@ -40,21 +40,6 @@ static int color_value(xps_run *r, const char *v, long line, ras_color *c) {
   return 0;
 }
 
-static int enum_of(xps_run *r, const xps_node *n, const char *name,
-                   const char *const *names, int count, int def, int *out) {
-  const char *v = xps_node_attr(n, name);
-  *out = def;
-  if (!v)
-    return 0;
-  for (int i = 0; i < count; i++)
-    if (!strcmp(v, names[i])) {
-      *out = i;
-      return 0;
-    }
-  xps_run_warn(r, n->line, "bad %s '%.30s'", name, v);
-  return XR_E_SYNTAX;
-}
-
 /* "x,y" (count 2) or "x,y,w,h" (count 4) into v. */
 static int numbers(xps_run *r, const xps_node *n, const char *name, int count,
                    int required, double *v) {
@@ -231,10 +216,10 @@ static int gradient(xps_run *r, const xps_node *n, xps_brush *b, int radial) {
   static const char *const interps[] = {"SRgbLinearInterpolation",
                                         "ScRgbLinearInterpolation"};
   int rc;
-  if ((rc = enum_of(r, n, "SpreadMethod", spreads, 3, RAS_SPREAD_PAD,
+  if ((rc = xps_attr_enum(r, n, "SpreadMethod", spreads, 3, RAS_SPREAD_PAD,
                     &b->spread)) ||
-      (rc = enum_of(r, n, "MappingMode", modes, 2, 0, &b->relative)) ||
-      (rc = enum_of(r, n, "ColorInterpolationMode", interps, 2, RAS_INTERP_SRGB,
+      (rc = xps_attr_enum(r, n, "MappingMode", modes, 2, 0, &b->relative)) ||
+      (rc = xps_attr_enum(r, n, "ColorInterpolationMode", interps, 2, RAS_INTERP_SRGB,
                     &b->interp)) ||
       (rc = brush_transform(r, n, &b->transform)))
     return rc;
@@ -260,9 +245,9 @@ static int visual(xps_run *r, const xps_node *n, xps_brush *b, int image) {
   static const char *const units[] = {"Absolute", "RelativeToBoundingBox"};
   int rc, vbu;
   if ((rc =
-           enum_of(r, n, "TileMode", tiles, 5, RAS_TILE_NONE, &b->tile_mode)) ||
-      (rc = enum_of(r, n, "ViewboxUnits", units, 1, 0, &vbu)) ||
-      (rc = enum_of(r, n, "ViewportUnits", units, 2, 0, &b->relative)) ||
+           xps_attr_enum(r, n, "TileMode", tiles, 5, RAS_TILE_NONE, &b->tile_mode)) ||
+      (rc = xps_attr_enum(r, n, "ViewboxUnits", units, 1, 0, &vbu)) ||
+      (rc = xps_attr_enum(r, n, "ViewportUnits", units, 2, 0, &b->relative)) ||
       (rc = numbers(r, n, "Viewbox", 4, 1, b->viewbox)) ||
       (rc = numbers(r, n, "Viewport", 4, 1, b->viewport)) ||
       (rc = brush_transform(r, n, &b->transform)))

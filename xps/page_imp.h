@@ -124,6 +124,10 @@ void xps_run_warn(xps_run *r, long line, const char *fmt, ...)
 int xps_parse_double(const char *s, double *out);
 int xps_parse_matrix(const char *s, ras_matrix *out);
 int xps_parse_bool(const char *s, int *out);
+/* Attribute name of n as an index into names (count of them); def when
+ * absent. An unknown value warns (part and line) and gives XR_E_SYNTAX. */
+int xps_attr_enum(xps_run *r, const xps_node *n, const char *name,
+                  const char *const *names, int count, int def, int *out);
 /* Key of "{StaticResource key}" into buf; 1 if s is such a reference,
  * 0 if it is a plain value, XR_E_SYNTAX for a malformed reference. */
 int xps_static_ref(const char *s, char *buf, size_t size);

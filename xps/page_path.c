@@ -4,21 +4,6 @@
 #include "xps/canvas.h"
 #include "xps/pathdata.h"
 
-static int enum_attr(xps_run *r, const xps_node *n, const char *name,
-                     const char *const *names, int count, int def, int *out) {
-  const char *v = xps_node_attr(n, name);
-  *out = def;
-  if (!v)
-    return 0;
-  for (int i = 0; i < count; i++)
-    if (!strcmp(v, names[i])) {
-      *out = i;
-      return 0;
-    }
-  xps_run_warn(r, n->line, "bad %s '%.20s'", name, v);
-  return XR_E_SYNTAX;
-}
-
 static int num_attr(xps_run *r, const xps_node *n, const char *name, double def,
                     double *out) {
   const char *v = xps_node_attr(n, name);
@@ -89,13 +74,13 @@ static int stroke_params(xps_run *r, const xps_node *n, ras_stroke *st) {
   if ((rc = num_attr(r, n, "StrokeThickness", 1.0, &st->width)) ||
       (rc = num_attr(r, n, "StrokeMiterLimit", 10.0, &st->miter_limit)) ||
       (rc = num_attr(r, n, "StrokeDashOffset", 0.0, &st->dash_offset)) ||
-      (rc = enum_attr(r, n, "StrokeStartLineCap", caps, 4, RAS_CAP_FLAT,
+      (rc = xps_attr_enum(r, n, "StrokeStartLineCap", caps, 4, RAS_CAP_FLAT,
                       &st->start_cap)) ||
-      (rc = enum_attr(r, n, "StrokeEndLineCap", caps, 4, RAS_CAP_FLAT,
+      (rc = xps_attr_enum(r, n, "StrokeEndLineCap", caps, 4, RAS_CAP_FLAT,
                       &st->end_cap)) ||
-      (rc = enum_attr(r, n, "StrokeDashCap", caps, 4, RAS_CAP_FLAT,
+      (rc = xps_attr_enum(r, n, "StrokeDashCap", caps, 4, RAS_CAP_FLAT,
                       &st->dash_cap)) ||
-      (rc = enum_attr(r, n, "StrokeLineJoin", joins, 3, RAS_JOIN_MITER,
+      (rc = xps_attr_enum(r, n, "StrokeLineJoin", joins, 3, RAS_JOIN_MITER,
                       &st->join)) ||
       (rc = dashes(r, n, st)))
     return rc;

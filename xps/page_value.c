@@ -110,3 +110,18 @@ const char *xps_literal(const char *s) {
     p++;
   return p[0] == '{' && p[1] == '}' ? p + 2 : s;
 }
+
+int xps_attr_enum(xps_run *r, const xps_node *n, const char *name,
+                  const char *const *names, int count, int def, int *out) {
+  const char *v = xps_node_attr(n, name);
+  *out = def;
+  if (!v)
+    return 0;
+  for (int i = 0; i < count; i++)
+    if (!strcmp(v, names[i])) {
+      *out = i;
+      return 0;
+    }
+  xps_run_warn(r, n->line, "bad %s '%.30s'", name, v);
+  return XR_E_SYNTAX;
+}
