@@ -40,10 +40,10 @@ struct ntf_queue {
 int ntf_queue_new(unsigned slots, struct ntf_queue **out);
 void ntf_queue_drop(struct ntf_queue *q);
 
-/* Producer: claims the next slot. Returns its event to fill and sets *pos,
- * or NULL when the queue is full. Never waits. The claim must be followed
- * by ntf_queue_publish(q, pos). */
-/* Both inline, below. */
+/* Producer: ntf_queue_claim claims the next slot. It returns its event to
+ * fill and sets *pos, or NULL when the queue is full, and never waits. The
+ * claim must be followed by ntf_queue_publish(q, pos). Both are inline,
+ * below. */
 
 /* Consumer: the oldest published event, or NULL if there is none (the
  * queue is empty, or its oldest slot is claimed but not yet published).
@@ -95,8 +95,10 @@ static inline struct ntf_event *ntf_queue_claim(struct ntf_queue *q,
       /* The slot NTF_QUEUE_AHEAD positions on was last read by the
        * consumer, so writing it needs its line back. Ask for it now (a
        * hint, no store), so that the stores of that post retire at once
-       * instead of holding up its claiming CAS. Only a slot known to be
-       * free: never pull a line the consumer has yet to read. */
+       * instead of holding up the next locked instruction (a later
+       * claim's CAS waits for the store buffer to drain). Only a slot
+       * known to be free: never pull a line the consumer has yet to
+       * read. */
       if ((ptrdiff_t)(p + NTF_QUEUE_AHEAD - h) <= (ptrdiff_t)q->mask) {
         struct ntf_slot *next = &q->slots[(p + NTF_QUEUE_AHEAD) & q->mask];
         ntf_prefetch_w(next);
