@@ -310,19 +310,8 @@ static void blend(ras_surf *d, uint8_t *p, int len, const uint8_t *c,
     return;
   }
   if (!d->alpha && nc == 3) {
-    for (int i = 0; i < len; i++, p += 3) {
-      uint32_t a = s[i];
-      if (a == 255) {
-        p[0] = c[0];
-        p[1] = c[1];
-        p[2] = c[2];
-      } else if (a) {
-        uint32_t ia = 255 - a;
-        p[0] = (uint8_t)ras_div255(p[0] * ia + c[0] * a);
-        p[1] = (uint8_t)ras_div255(p[1] * ia + c[1] * a);
-        p[2] = (uint8_t)ras_div255(p[2] * ia + c[2] * a);
-      }
-    }
+    for (int i = 0; i < len; i++, p += 3)
+      ras_over_rgb(p, c, s[i]);
     return;
   }
   /* Premultiplied layers. */

@@ -67,4 +67,19 @@ static inline uint32_t ras_div255(uint32_t x) {
   return (x + (x >> 8)) >> 8;
 }
 
+/* Colour c (3 bytes) at alpha a (0..255), source-over onto the opaque RGB
+ * pixel p: the solid and gradient span loops share it. */
+static inline void ras_over_rgb(uint8_t *p, const uint8_t *c, uint32_t a) {
+  if (a == 255) {
+    p[0] = c[0];
+    p[1] = c[1];
+    p[2] = c[2];
+  } else if (a) {
+    uint32_t ia = 255 - a;
+    p[0] = (uint8_t)ras_div255(p[0] * ia + c[0] * a);
+    p[1] = (uint8_t)ras_div255(p[1] * ia + c[1] * a);
+    p[2] = (uint8_t)ras_div255(p[2] * ia + c[2] * a);
+  }
+}
+
 #endif

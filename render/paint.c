@@ -197,16 +197,7 @@ void ras_shade_fill_span(void *ud, int y, int x, int len, const uint8_t *cov,
       s = s == 255 ? c[3] : ras_div255(s * c[3]);
       if (mr)
         s = ras_div255(s * mr[i]);
-      if (s == 255) {
-        p[0] = c[0];
-        p[1] = c[1];
-        p[2] = c[2];
-      } else if (s) {
-        uint32_t is = 255 - s;
-        p[0] = (uint8_t)ras_div255(p[0] * is + c[0] * s);
-        p[1] = (uint8_t)ras_div255(p[1] * is + c[1] * s);
-        p[2] = (uint8_t)ras_div255(p[2] * is + c[2] * s);
-      }
+      ras_over_rgb(p, c, s);
     }
     return;
   }
