@@ -30,12 +30,15 @@
 #define SCRATCH_BYTES (2 * XR_MSG_FIELD_MAX)
 /* Bytes queued for one peer before it counts as stalled and is dropped. */
 #define PEER_OUTBUF_MAX (256u * 1024u)
+/* Queued bytes past which a frame is sent at once, not at the pass's end. */
+#define PEER_FLUSH_AT (32u * 1024u)
 
 struct conn {
   struct ntf_listener l; /* first: the listener list holds &l */
   struct ntf_server *srv;
   int fd;
   int dead;
+  int blocked; /* the last send() met a full socket: wait for POLLOUT */
   uint8_t *out;
   size_t out_len, out_cap;
   uint8_t *in; /* NTF_WIRE_FRAME_MAX bytes, allocated at accept */
@@ -74,14 +77,18 @@ static void flush(struct conn *c) {
     if (w < 0) {
       if (errno == EINTR)
         continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        c->blocked = 1;
+      else
         kill_conn(c); /* EPIPE, ECONNRESET: the peer is gone */
       break;
     }
     off += (size_t)w;
   }
-  memmove(c->out, c->out + off, c->out_len - off);
-  c->out_len -= off;
+  if (off) {
+    memmove(c->out, c->out + off, c->out_len - off);
+    c->out_len -= off;
+  }
 }
 
 /* Queues one frame. Returns 0, or -1 when the peer is (now) dropped. */
@@ -89,6 +96,13 @@ static int queue_frame(struct conn *c, const struct ntf_frame *f) {
   size_t total = NTF_WIRE_HEADER + f->len;
   if (c->dead)
     return -1;
+  /* One notifier pass can deliver thousands of events before its flush:
+   * send early, so that a burst never counts a reading peer as stalled. */
+  if (c->out_len + total > PEER_FLUSH_AT && !c->blocked) {
+    flush(c);
+    if (c->dead)
+      return -1;
+  }
   if (c->out_len + total > PEER_OUTBUF_MAX) {
     kill_conn(c); /* stalled: it would have to buffer without bound */
     return -1;
@@ -372,8 +386,11 @@ int ntf_server_pollfds(struct ntf_server *srv, struct pollfd *pfd, int max) {
   pfd[k++] = (struct pollfd){.fd = srv->fd, .events = POLLIN};
   for (int i = 0; i < srv->nconns && k < max; i++) {
     struct conn *c = srv->conns[i];
-    if (c->out_len && !c->dead)
-      flush(c); /* what this pass queued; the rest waits for POLLOUT */
+    /* What this pass queued. A peer whose socket was full is not tried
+     * again until poll reports room: a listener that never reads costs a
+     * queued copy per frame, not a send() per pass. */
+    if (c->out_len && !c->dead && !c->blocked)
+      flush(c);
     pfd[k++] = (struct pollfd){
         .fd = c->fd, .events = (short)(POLLIN | (c->out_len ? POLLOUT : 0))};
   }
@@ -392,8 +409,10 @@ void ntf_server_handle(struct ntf_server *srv, const struct pollfd *pfd,
       read_peer(srv, c);
     else if (re & (POLLERR | POLLHUP | POLLNVAL))
       kill_conn(c);
-    if ((re & POLLOUT) && !c->dead)
+    if ((re & POLLOUT) && !c->dead) {
+      c->blocked = 0;
       flush(c);
+    }
   }
   if (count > 0 && (pfd[0].revents & POLLIN))
     accept_peers(srv);

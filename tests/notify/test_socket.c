@@ -1,7 +1,8 @@
 /* The listener socket: greeting, job events, channel notifications and
  * replies over the wire, acquisition across listeners, a malformed frame
  * closing only its connection, a stalled listener dropped without holding
- * anything up (XR_S_LOST), and the peer limit. */
+ * anything up (XR_S_LOST), a slow one that catches up losing nothing, and
+ * the peer limit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,9 +10,11 @@
 
 #include <cmocka.h>
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -248,6 +251,48 @@ static void test_stalled_listener_dropped_and_lost(void **state) {
   free(big);
 }
 
+/* A listener that falls behind by more than its socket holds, and then
+ * reads, gets every event once and in order: the rest waited in the
+ * notifier's queue for that peer until poll reported room. */
+static void test_slow_listener_catches_up(void **state) {
+  enum { EVENTS = 3000 };
+  xr_notifier *n = new_server(10);
+  xr_notify_client *c;
+  xr_notify_frame f;
+  xr_notify_stats st;
+  xr_msg m;
+  char text[64];
+  int unread = 0;
+  long total = 0;
+  (void)state;
+  assert_int_equal(xr_notify_client_connect(sock_path, 5000, &c, NULL), XR_OK);
+  for (int i = 0; i < EVENTS; i++) {
+    snprintf(text, sizeof text, "event %06d of a listener that lags", i);
+    while (xr_notify_message(n, XR_LEVEL_INFO, text) == XR_E_QUEUE_FULL)
+      sched_yield();
+  }
+  do {
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+    xr_notifier_stats(n, &st);
+  } while (st.delivered < st.posted);
+  nanosleep(&(struct timespec){0, 20000000}, NULL);
+  assert_int_equal(ioctl(xr_notify_client_fd(c), FIONREAD, &unread), 0);
+  for (int i = 0; i < EVENTS; i++) {
+    next_of(c, XR_FRAME_EVENT, &f);
+    total += 36 + (long)f.len;
+    assert_int_equal(xr_msg_decode(f.payload, f.len, &m), XR_OK);
+    snprintf(text, sizeof text, "event %06d of a listener that lags", i);
+    assert_string_equal(m.text, text);
+  }
+  /* Some of it cannot have fitted in the socket: the case under test. */
+  assert_true(unread < total);
+  xr_notifier_stats(n, &st);
+  assert_int_equal(st.listeners_dropped, 0);
+  xr_notifier_drop(n);
+  xr_notify_client_close(c);
+}
+
 static void test_peer_limit(void **state) {
   xr_notifier *n = new_server(9);
   xr_notify_client *c[33];
@@ -298,6 +343,7 @@ int main(void) {
       cmocka_unit_test(test_query_over_socket_and_acquired),
       cmocka_unit_test(test_malformed_frame_closes_only_that_peer),
       cmocka_unit_test(test_stalled_listener_dropped_and_lost),
+      cmocka_unit_test(test_slow_listener_catches_up),
       cmocka_unit_test(test_peer_limit),
       cmocka_unit_test(test_never_replaces_other_files),
   };
