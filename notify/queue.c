@@ -28,9 +28,8 @@
  *
  * Memory orders (each atomic, with its happens-before partner):
  * - tail: relaxed loads and relaxed CAS. It only arbitrates which producer
- *   owns a position; no data is published through it. The consumer's
- *   relaxed load of it (tail_seen) only decides which slots to prefetch,
- *   never what to read: a prefetch is not an access.
+ *   owns a position; no data is published through it, and the consumer
+ *   never reads it (ntf_queue_claimed, for statistics, excepted).
  * - head_pub, consumer store (release) pairs with the producers' acquire
  *   load in ntf_queue_claim: the consumer's reads of a slot happen before a
  *   producer overwrites it one lap later.
@@ -57,10 +56,6 @@
 /* XR_NOTIFY_TEXT_MAX is chosen so that a slot is exactly 1 KiB (16 cache
  * lines): a longer text would add a 17th line to every slot. */
 _Static_assert(sizeof(struct ntf_slot) == 1024, "a slot is 1 KiB");
-
-/* How far ahead of its reads the consumer prefetches a slot (the
- * producers' counterpart is NTF_QUEUE_AHEAD in queue.h). */
-#define READ_AHEAD 4
 
 int ntf_queue_new(unsigned slots, struct ntf_queue **out) {
   struct ntf_queue *q;
@@ -89,7 +84,6 @@ int ntf_queue_new(unsigned slots, struct ntf_queue **out) {
   atomic_init(&q->head_pub, 0);
   atomic_init(&q->head_seen, 0);
   q->head = 0;
-  q->tail_seen = 0;
   *out = q;
   return XR_OK;
 }
@@ -103,26 +97,14 @@ void ntf_queue_drop(struct ntf_queue *q) {
 
 struct ntf_event *ntf_queue_peek(struct ntf_queue *q) {
   struct ntf_slot *s = &q->slots[q->head & q->mask];
-  size_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
-  if (seq == q->head + 1) {
-    /* Each slot's lines come from a producer's cache, and the sink work
-     * between two events keeps the CPU from running ahead to the next
-     * miss, so fetch slots READ_AHEAD positions on now. Only claimed
-     * ones, lest the line be taken from a producer about to write it. The
-     * copy of tail is refreshed (a read of the producers' line, which
-     * their next CAS must take back) only once the copy is used up, and
-     * then at most every 16th event, so a consumer that keeps pace with
-     * its producers does not add a miss to every post. */
-    size_t ahead = q->head + READ_AHEAD;
-    if ((ptrdiff_t)(ahead - q->tail_seen) >= 0 && (q->head & 15) == 0)
-      q->tail_seen = atomic_load_explicit(&q->tail, memory_order_relaxed);
-    if ((ptrdiff_t)(ahead - q->tail_seen) < 0) {
-      struct ntf_slot *next = &q->slots[ahead & q->mask];
-      __builtin_prefetch(next, 0, 3);
-      __builtin_prefetch((const char *)next + 64, 0, 3);
-    }
+  /* The consumer reads nothing of the producers' but the slot it takes
+   * next: no prefetch ahead, no look at tail. Each such read of a line a
+   * producer is about to write costs that producer a cache miss on its
+   * next store or CAS; reading tail every 16th event to steer a prefetch
+   * cost the one-producer p99 a miss (40 -> 80-90 ns, NOTIFY.md) and
+   * gained no throughput. */
+  if (atomic_load_explicit(&s->seq, memory_order_acquire) == q->head + 1)
     return &s->ev;
-  }
   /* Idle (or waiting on a late producer): give back what was read. */
   if (atomic_load_explicit(&q->head_pub, memory_order_relaxed) != q->head)
     atomic_store_explicit(&q->head_pub, q->head, memory_order_release);

@@ -32,7 +32,6 @@ struct ntf_queue {
   atomic_size_t head_seen;         /* producers' copy of head_pub, same line */
   _Alignas(64) atomic_size_t head_pub; /* positions below are free again */
   _Alignas(64) size_t head;            /* next position to read; consumer */
-  size_t tail_seen; /* consumer's copy of tail, a prefetch hint only */
 };
 
 /* Allocates a queue of `slots` (a power of two in [NTF_QUEUE_MIN,
