@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -45,6 +46,8 @@
 #include <vector>
 
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #endif
@@ -426,7 +429,9 @@ template <class Q> void BM_Latency(benchmark::State &state, const char *name) {
   g_lat_retries[{name, producers}] = static_cast<double>(retries);
   double p50 = percentile(all, 0.50), p99 = percentile(all, 0.99);
   state.counters["p50_ns"] = p50;
+  state.counters["p90_ns"] = percentile(all, 0.90);
   state.counters["p99_ns"] = p99;
+  state.counters["p999_ns"] = percentile(all, 0.999);
   g_p50[{name, producers}] = p50;
   g_p99[{name, producers}] = p99;
 }
@@ -445,71 +450,187 @@ int discard_end(void *, const xr_page_info *) {
   return 0;
 }
 
-double g_render_none = 0, g_render_stalled = 0;
+// One print job: these corpus documents rendered in turn at 300 dpi, all
+// through one notifier (text, images, gradients, several pages: about
+// 150 ms here).
+const char *const kJobDocs[] = {
+    "corpus/sample.xps", "corpus/text/page.xps", "corpus/image/bench.xps",
+    "corpus/vector/radial_gradients.xps", "corpus/basic/multipage.xps"};
 
-// One render of the sample with a fresh notifier; with stalled, a
-// listener is connected that never reads. Returns seconds, or < 0.
-double render_once(bool stalled, const std::string &doc_path,
-                   const std::string &sock) {
+struct JobRun {
+  double wall = -1; // seconds: the job's renders and the notifier's drop
+  double cpu = 0;   // process user + system seconds over the same span
+  xr_notify_stats st = {};
+  int unread = 0; // bytes waiting in the listener's socket at the end
+};
+
+double cpu_seconds() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         1e-6 * (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+int unread_bytes(xr_notify_client *c) {
+  int v = 0;
+  ioctl(xr_notify_client_fd(c), FIONREAD, &v);
+  return v;
+}
+
+// Posts warnings until the listener's socket takes no more: the kernel's
+// buffer is full, and what follows waits in the notifier's own queue for
+// that peer (a listener stalled for a while, not yet dropped).
+bool fill_socket(xr_notifier *n, xr_notify_client *c) {
+  char text[100];
+  memset(text, 'x', sizeof text - 1);
+  text[sizeof text - 1] = '\0';
+  int last = -1;
+  for (int round = 0; round < 1000; round++) {
+    for (int k = 0; k < 256; k++)
+      while (xr_notify_message(n, XR_LEVEL_INFO, text) == XR_E_QUEUE_FULL)
+        std::this_thread::yield();
+    xr_notify_stats st;
+    do {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      xr_notifier_stats(n, &st);
+    } while (st.delivered < st.posted);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    int now = unread_bytes(c);
+    if (now == last)
+      return st.listeners_dropped == 0;
+    last = now;
+  }
+  return false;
+}
+
+enum Listener { kNone, kStalled, kFull };
+const char *const kListenerName[] = {"none", "stalled", "full"};
+
+// kNone: no listener socket at all. kStalled: a listener connects before
+// the job and never reads. kFull: the same, its socket filled before the
+// job starts, so every frame of the job meets a full socket.
+JobRun render_job(Listener mode, const std::string &sock) {
+  JobRun r;
   xr_notifier *n = nullptr;
   xr_notify_client *listener = nullptr;
   if (xr_notifier_new(nullptr, &n) != XR_OK)
-    return -1;
-  if (stalled && (xr_notifier_add_socket_sink(n, sock.c_str()) != XR_OK ||
-                  xr_notify_client_connect(sock.c_str(), 5000, &listener,
-                                           nullptr) != XR_OK)) {
+    return r;
+  if (mode != kNone && (xr_notifier_add_socket_sink(n, sock.c_str()) != XR_OK ||
+                        xr_notify_client_connect(sock.c_str(), 5000, &listener,
+                                                 nullptr) != XR_OK ||
+                        (mode == kFull && !fill_socket(n, listener)))) {
+    xr_notify_client_close(listener);
     xr_notifier_drop(n);
-    return -1;
+    return r;
   }
-  xr_open_opts oo = {};
-  oo.notifier = n;
-  xr_doc *doc = nullptr;
+  xr_notify_stats before;
+  xr_notifier_stats(n, &before); // the fill is not the job's
+  double c0 = cpu_seconds();
   auto t0 = Clock::now();
-  int rc = xr_doc_open(doc_path.c_str(), &oo, &doc, nullptr);
-  if (rc >= 0) {
+  int rc = 0;
+  for (const char *d : kJobDocs) {
+    std::string path = std::string(XR_SOURCE_DIR) + "/" + d;
+    xr_open_opts oo = {};
+    oo.notifier = n;
+    xr_doc *doc = nullptr;
+    rc = xr_doc_open(path.c_str(), &oo, &doc, nullptr);
+    if (rc < 0)
+      break;
     xr_render_opts ro;
     xr_render_opts_init(&ro);
     ro.dpi = 300; // a print resolution
     xr_band_sink sink = {nullptr, discard_begin, discard_band, discard_end};
     rc = xr_doc_render(doc, &ro, &sink, nullptr);
     xr_doc_close(doc);
+    if (rc < 0)
+      break;
   }
-  double s = std::chrono::duration<double>(Clock::now() - t0).count();
-  xr_notify_client_close(listener); // it never read a byte
-  xr_notifier_drop(n);
-  return rc < 0 ? -1 : s;
+  xr_notifier_stats(n, &r.st);
+  r.st.posted -= before.posted;
+  xr_notifier_drop(n); // delivers what is left: part of the job's cost
+  double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  r.cpu = cpu_seconds() - c0;
+  if (listener) {
+    r.unread = unread_bytes(listener);
+    xr_notify_client_close(listener); // it never read a byte
+  }
+  if (rc >= 0)
+    r.wall = wall;
+  return r;
 }
 
-// Pairs of renders, alternating which goes first, compared by median so
-// that the load of a shared machine hits both sides alike.
-void BM_RenderListener(benchmark::State &state) {
-  std::string doc_path = std::string(XR_SOURCE_DIR) + "/corpus/sample.xps";
-  std::string sock = "/tmp/xr-bench-notify-" + std::to_string(getpid());
-  std::vector<double> none, stalled;
-  int i = 0;
-  for (auto _ : state) {
-    double a, b;
-    if (i++ % 2) {
-      a = render_once(false, doc_path, sock);
-      b = render_once(true, doc_path, sock);
-    } else {
-      b = render_once(true, doc_path, sock);
-      a = render_once(false, doc_path, sock);
-    }
-    if (a < 0 || b < 0) {
-      state.SkipWithError("cannot render corpus/sample.xps");
-      return;
-    }
-    none.push_back(a);
-    stalled.push_back(b);
-    state.SetIterationTime(a + b);
+// The median of the ratios and a distribution-free 95 % interval for it:
+// order statistics k and n + 1 - k of the sorted ratios, k the largest
+// with P(Binomial(n, 1/2) < k) <= 0.025.
+struct Interval {
+  double median, lo, hi;
+};
+Interval median_ci(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  double cum = 0, pk = std::pow(0.5, static_cast<double>(n)); // P(X = 0)
+  size_t k = 0;
+  while (k < n / 2 && cum + pk <= 0.025) {
+    cum += pk;
+    pk = pk * static_cast<double>(n - k) / static_cast<double>(k + 1);
+    k++;
   }
-  std::sort(none.begin(), none.end());
-  std::sort(stalled.begin(), stalled.end());
-  g_render_none = none[none.size() / 2];
-  g_render_stalled = stalled[stalled.size() / 2];
-  state.counters["none_ms"] = g_render_none * 1e3;
-  state.counters["stalled_ms"] = g_render_stalled * 1e3;
+  // k order statistics below the interval (at least one: v[0] if k = 0).
+  size_t lo = k ? k - 1 : 0, hi = n - 1 - lo;
+  double med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  return {med, v[lo], v[hi]};
+}
+
+struct ListenerResult {
+  Interval wall{0, 0, 0}, cpu{0, 0, 0};
+  uint64_t events = 0, dropped = 0;
+  int unread = 0;
+};
+ListenerResult g_listener[3];
+double g_job_ms = 0;
+int g_job_rounds = 0;
+
+// Rounds of three jobs, one per listener mode, in an order that rotates
+// from round to round (ABC, BCA, CAB), so that drift and the load of a
+// shared machine hit every mode alike; each round gives one ratio per
+// mode against that round's no-listener job, for wall and for CPU time.
+void BM_RenderListener(benchmark::State &state) {
+  std::string sock = "/tmp/xr-bench-notify-" + std::to_string(getpid());
+  std::vector<double> wall[3], cpu[3], none_ms;
+  int round = 0;
+  render_job(kNone, sock); // warm the page cache and the fonts
+  for (auto _ : state) {
+    JobRun run[3];
+    double total = 0;
+    for (int k = 0; k < 3; k++) {
+      Listener m = static_cast<Listener>((round + k) % 3);
+      run[m] = render_job(m, sock);
+      if (run[m].wall < 0) {
+        state.SkipWithError("cannot render the job (or fill the socket)");
+        return;
+      }
+      total += run[m].wall;
+    }
+    round++;
+    for (int m = kStalled; m <= kFull; m++) {
+      wall[m].push_back(run[m].wall / run[kNone].wall);
+      cpu[m].push_back(run[m].cpu / run[kNone].cpu);
+      g_listener[m].events = run[m].st.posted + run[m].st.progress_replaced;
+      g_listener[m].dropped = run[m].st.listeners_dropped;
+      g_listener[m].unread = run[m].unread;
+    }
+    none_ms.push_back(run[kNone].wall * 1e3);
+    state.SetIterationTime(total);
+  }
+  g_job_rounds = round;
+  for (int m = kStalled; m <= kFull; m++) {
+    g_listener[m].wall = median_ci(wall[m]);
+    g_listener[m].cpu = median_ci(cpu[m]);
+    state.counters[std::string(kListenerName[m]) + "_wall_pct"] =
+        100.0 * (g_listener[m].wall.median - 1.0);
+  }
+  g_job_ms = median_ci(none_ms).median;
+  state.counters["none_ms"] = g_job_ms;
 }
 #endif
 
@@ -573,11 +694,29 @@ void print_ratios() {
   }
   printf("(ratios > 1 mean ours is better: more events/s, lower p99)\n");
 #ifndef XR_BENCH_NO_RENDER
-  if (g_render_none > 0 && g_render_stalled > 0)
-    printf("\nrender with a stalled listener vs none (medians %.2f / %.2f "
-           "ms): %+.2f %%\n",
-           g_render_stalled * 1e3, g_render_none * 1e3,
-           100.0 * (g_render_stalled / g_render_none - 1.0));
+  if (g_job_rounds > 0) {
+    printf("\nrender job (%zu corpus documents, 300 dpi, %.1f ms median "
+           "without a listener),\n%d rounds; per mode, the median of the "
+           "per-round ratios to the no-listener job\nwith its 95 %% "
+           "interval (order statistics):\n",
+           sizeof kJobDocs / sizeof kJobDocs[0], g_job_ms, g_job_rounds);
+    for (int m = kStalled; m <= kFull; m++) {
+      const ListenerResult &l = g_listener[m];
+      printf("  %-8s wall %+.2f %% [%+.2f, %+.2f]  CPU %+.2f %% [%+.2f, "
+             "%+.2f]\n",
+             kListenerName[m], 100.0 * (l.wall.median - 1),
+             100.0 * (l.wall.lo - 1), 100.0 * (l.wall.hi - 1),
+             100.0 * (l.cpu.median - 1), 100.0 * (l.cpu.lo - 1),
+             100.0 * (l.cpu.hi - 1));
+      printf("           events in the job %llu, left unread %d bytes, "
+             "dropped as stalled %llu\n",
+             static_cast<unsigned long long>(l.events), l.unread,
+             static_cast<unsigned long long>(l.dropped));
+    }
+    printf("(stalled: connected before the job, never reads; full: the "
+           "same, its socket\nfilled before the job, so the job's frames "
+           "queue in the notifier)\n");
+  }
 #endif
 }
 
@@ -622,7 +761,7 @@ int main(int argc, char **argv) {
   benchmark::RegisterBenchmark("render/stalled_vs_no_listener",
                                BM_RenderListener)
       ->UseManualTime()
-      ->Iterations(40)
+      ->Iterations(60)
       ->Unit(benchmark::kMillisecond);
 #endif
   benchmark::Initialize(&argc, argv);
