@@ -345,7 +345,7 @@ static int render_pages(xr_doc *doc, xr_render_opts opts,
     doc->discard_tried = 1;
     load_discard(doc, &doc->discard);
   }
-  int rendered = 0;
+  int rendered = 0, last = 0, last_count = 0;
   for (;;) {
     xps_page_ref ref;
     if (cancelled(doc, XR_CANCEL_AFTER_PAGE))
@@ -365,6 +365,10 @@ static int render_pages(xr_doc *doc, xr_render_opts opts,
         report(doc, XR_LEVEL_ERROR, err);
         return rc;
       }
+      /* A stream learns its page count only here: without this its
+       * listeners and CUPS would never see the job reach 100 %. */
+      if (doc->ntf && last > 0 && last_count <= 0)
+        xr_notify_progress(doc->ntf, last, last, 1.0);
       break;
     }
     int page = ref.index + 1;
@@ -388,6 +392,8 @@ static int render_pages(xr_doc *doc, xr_render_opts opts,
       return rc;
     }
     rendered++;
+    last = page;
+    last_count = count;
     xps_discard_after_page(dc, ref.name, forget_part, doc->pkg);
     if (doc->ntf) {
       xr_notify_page(doc->ntf, page, 1);
