@@ -8,6 +8,9 @@ set -u
 bin="${XR_BINARY_DIR:?}"
 corpus="${XR_SOURCE_DIR:?}/corpus"
 rcheck="python3 $XR_SOURCE_DIR/tests/filter/rastercheck.py"
+for p in xpsraster xpsnotify; do
+  [ -x "$bin/$p" ] || { echo "FAIL $p not built in $bin"; exit 1; }
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${hold:-}" ] && kill "$hold" 2>/dev/null' EXIT
 fails=0
@@ -22,17 +25,18 @@ check() { # description, command...
 job() {
   local answer=$1 out=$2 sock="$tmp/job$1.sock" fifo="$tmp/in$1"
   mkfifo "$fifo"
-  "$bin/xpsraster" --notify "socket:$sock" --media 1x1 --fit ask -c gray \
+  timeout 60 "$bin/xpsraster" --notify "socket:$sock" --media 1x1 --fit ask -c gray \
     -r 96 -F pwg -o "$out" - <"$fifo" 2>"$tmp/err$answer" &
   local xpid=$!
   sleep 1000 >"$fifo" & # holds the FIFO open: no input yet
   hold=$!
   for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
-  "$bin/xpsnotify" --json --answer "$answer" "$sock" >"$tmp/json$answer" \
+  timeout 60 "$bin/xpsnotify" --json --answer "$answer" "$sock" >"$tmp/json$answer" \
     2>"$tmp/nerr$answer" &
   local npid=$!
   for _ in $(seq 100); do grep -q '"type":"hello"' "$tmp/json$answer" && break; sleep 0.05; done
-  cat "$corpus/basic/square.xps" >"$fifo"
+  # Bounded: should xpsraster have died, opening the FIFO would block.
+  timeout 30 sh -c 'cat "$1" >"$2"' sh "$corpus/basic/square.xps" "$fifo"
   kill "$hold"
   wait "$hold" 2>/dev/null
   hold=
