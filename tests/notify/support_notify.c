@@ -1,7 +1,15 @@
-/* Recording callbacks for the notify tests. */
+/* Recording callbacks, a gate and payloads for the notify tests. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 #include "support_notify.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -169,4 +177,73 @@ size_t msg_answer(char *buf, size_t cap, int choice) {
     return 0;
   buf[len] = '\0'; /* for the tests' string comparisons */
   return len;
+}
+
+/* ---- a gate that holds the notifier thread inside a sink callback ---- */
+
+struct gate {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int entered, open;
+};
+static struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+                           0, 0};
+
+static void gate_cb(const xr_event *ev, void *ud) {
+  struct gate *g = ud;
+  if (ev->kind != XR_EVENT_MESSAGE || strcmp(ev->text, "BLOCK") != 0)
+    return;
+  pthread_mutex_lock(&g->mu);
+  g->entered = 1;
+  pthread_cond_broadcast(&g->cv);
+  while (!g->open)
+    pthread_cond_wait(&g->cv, &g->mu);
+  pthread_mutex_unlock(&g->mu);
+}
+
+/* Returns once the notifier thread is parked in the gate. */
+void block_notifier(xr_notifier *n) {
+  pthread_mutex_lock(&gate.mu);
+  gate.entered = gate.open = 0;
+  pthread_mutex_unlock(&gate.mu);
+  assert_int_equal(xr_notify_message(n, XR_LEVEL_INFO, "BLOCK"), XR_OK);
+  pthread_mutex_lock(&gate.mu);
+  while (!gate.entered)
+    pthread_cond_wait(&gate.cv, &gate.mu);
+  pthread_mutex_unlock(&gate.mu);
+}
+
+void unblock_notifier(void) {
+  pthread_mutex_lock(&gate.mu);
+  gate.open = 1;
+  pthread_cond_broadcast(&gate.cv);
+  pthread_mutex_unlock(&gate.mu);
+}
+
+xr_notifier *new_notifier(unsigned slots) {
+  xr_notifier *n;
+  xr_notifier_opts o;
+  xr_notifier_opts_init(&o);
+  o.queue_slots = slots;
+  assert_int_equal(xr_notifier_new_opts(NULL, &o, &n), XR_OK);
+  assert_int_equal(xr_notifier_add_callback_sink(n, gate_cb, &gate), XR_OK);
+  return n;
+}
+
+/* A valid AsyncUI request padded with a comment to exactly len bytes. */
+char *padded_balloon(size_t len) {
+  const char *head = "<asyncPrintUIRequest "
+                     "xmlns=\"http://schemas.microsoft.com/2003/print/"
+                     "asyncui/v1/request\"><v1><requestOpen><balloonUI>"
+                     "<title>T</title><body>B</body></balloonUI>"
+                     "</requestOpen></v1></asyncPrintUIRequest><!--";
+  const char *tail = "-->";
+  char *p = malloc(len + 1);
+  size_t h = strlen(head), t = strlen(tail);
+  assert_non_null(p);
+  memcpy(p, head, h);
+  memset(p + h, 'x', len - h - t);
+  memcpy(p + len - t, tail, t);
+  p[len] = '\0';
+  return p;
 }

@@ -54,4 +54,15 @@ size_t msg_answer(char *buf, size_t cap, int choice);
 
 void sleep_ms(int ms);
 
+/* A notifier (queue_slots `slots`, 0: default) whose callback sink can park
+ * the notifier thread: block_notifier returns once the thread is held in
+ * it, unblock_notifier lets it go. */
+xr_notifier *new_notifier(unsigned slots);
+void block_notifier(xr_notifier *n);
+void unblock_notifier(void);
+
+/* A valid AsyncUI request padded with a comment to exactly len bytes
+ * (malloc'd; the caller frees). */
+char *padded_balloon(size_t len);
+
 #endif

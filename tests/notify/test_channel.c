@@ -1,5 +1,6 @@
-/* The channel contract: every status code, every close/release order,
- * exactly-once callbacks, acquisition, timeouts and default answers. */
+/* The channel contract: opening, every status code, acquisition,
+ * timeouts and default answers. Close and release orders are in
+ * test_channel_close.c, routing and the query API in test_channel_route.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +9,6 @@
 #include <cmocka.h>
 
 #include <pthread.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,63 +25,6 @@ static const char BALLOON[] =
     "<v1><requestOpen><balloonUI><title>Paper</title>"
     "<body>Tray 2 is empty</body></balloonUI></requestOpen></v1>"
     "</asyncPrintUIRequest>";
-
-/* ---- a gate that holds the notifier thread inside a sink callback ---- */
-
-struct gate {
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  int entered, open;
-};
-static struct gate gate;
-
-static void gate_cb(const xr_event *ev, void *ud) {
-  struct gate *g = ud;
-  if (ev->kind != XR_EVENT_MESSAGE || strcmp(ev->text, "BLOCK") != 0)
-    return;
-  pthread_mutex_lock(&g->mu);
-  g->entered = 1;
-  pthread_cond_broadcast(&g->cv);
-  while (!g->open)
-    pthread_cond_wait(&g->cv, &g->mu);
-  pthread_mutex_unlock(&g->mu);
-}
-
-/* Returns once the notifier thread is parked in the gate. */
-static void block_notifier(xr_notifier *n) {
-  pthread_mutex_lock(&gate.mu);
-  gate.entered = gate.open = 0;
-  pthread_mutex_unlock(&gate.mu);
-  assert_int_equal(xr_notify_message(n, XR_LEVEL_INFO, "BLOCK"), XR_OK);
-  pthread_mutex_lock(&gate.mu);
-  while (!gate.entered)
-    pthread_cond_wait(&gate.cv, &gate.mu);
-  pthread_mutex_unlock(&gate.mu);
-}
-
-static void unblock_notifier(void) {
-  pthread_mutex_lock(&gate.mu);
-  gate.open = 1;
-  pthread_cond_broadcast(&gate.cv);
-  pthread_mutex_unlock(&gate.mu);
-}
-
-static xr_notifier *new_notifier(unsigned slots) {
-  xr_notifier *n;
-  xr_notifier_opts o;
-  xr_notifier_opts_init(&o);
-  o.queue_slots = slots;
-  assert_int_equal(xr_notifier_new_opts(NULL, &o, &n), XR_OK);
-  assert_int_equal(xr_notifier_add_callback_sink(n, gate_cb, &gate), XR_OK);
-  return n;
-}
-
-static int setup(void **state) {
-  (void)state;
-  pthread_mutex_init(&gate.mu, NULL);
-  pthread_cond_init(&gate.cv, NULL);
-  return 0;
-}
 
 /* ---- open ---- */
 
@@ -161,24 +104,6 @@ static void test_ok_no_listeners_not_opened(void **state) {
   assert_int_equal(lr.closed_channel[0], xr_channel_id(ch));
   xr_channel_release(ch);
   xr_notifier_drop(n);
-}
-
-/* A valid AsyncUI request padded with a comment to exactly len bytes. */
-static char *padded_balloon(size_t len) {
-  const char *head = "<asyncPrintUIRequest "
-                     "xmlns=\"http://schemas.microsoft.com/2003/print/"
-                     "asyncui/v1/request\"><v1><requestOpen><balloonUI>"
-                     "<title>T</title><body>B</body></balloonUI>"
-                     "</requestOpen></v1></asyncPrintUIRequest><!--";
-  const char *tail = "-->";
-  char *p = malloc(len + 1);
-  size_t h = strlen(head), t = strlen(tail);
-  assert_non_null(p);
-  memcpy(p, head, h);
-  memset(p + h, 'x', len - h - t);
-  memcpy(p + len - t, tail, t);
-  p[len] = '\0';
-  return p;
 }
 
 static void test_too_big_at_limit(void **state) {
@@ -519,263 +444,6 @@ static void test_call_in_progress(void **state) {
   xr_notifier_drop(n);
 }
 
-/* ---- close and release orders ---- */
-
-static void run_close_order(int flags, int expect_notes) {
-  xr_notifier *n = new_notifier(0);
-  xr_channel_opts o;
-  xr_channel *ch;
-  xr_listener *l;
-  struct ch_rec r;
-  struct lis_rec lr;
-  char buf[128];
-  size_t len = msg_text(buf, sizeof buf, XR_MSG_INFO, "queued");
-  ch_rec_init(&r);
-  lis_rec_init(&lr);
-  xr_listener_cbs cbs = lis_cbs(&lr);
-  assert_int_equal(xr_notifier_add_listener(n, -1, &cbs, &l), XR_OK);
-  ch_opts(&o, &XR_NOTIFY_TYPE_XPSRASTER, XR_PER_USER, XR_UNIDIRECTIONAL, &r);
-  assert_int_equal(xr_channel_open(n, &o, &ch), XR_OK);
-  block_notifier(n);
-  for (int i = 0; i < 3; i++)
-    assert_int_equal(xr_channel_send(ch, buf, len), XR_OK);
-  assert_int_equal(xr_channel_close(ch, flags), XR_OK);
-  xr_channel_release(ch); /* before the notifier has even seen the close */
-  unblock_notifier();
-  assert_int_equal(ch_wait(&r, &r.closed, 1), 1);
-  assert_int_equal(lis_wait(&lr, &lr.closed, 1), 1);
-  xr_notifier_drop(n);
-  assert_int_equal(lr.notes, expect_notes);
-  assert_int_equal(r.closed, 1);
-  assert_int_equal(lr.closed, 1);
-}
-
-static void test_close_drain_then_release(void **state) {
-  (void)state;
-  run_close_order(XR_CLOSE_DRAIN, 3);
-}
-
-static void test_close_discard_then_release(void **state) {
-  (void)state;
-  run_close_order(XR_CLOSE_DISCARD, 0);
-}
-
-static void test_release_without_close(void **state) {
-  xr_notifier *n = new_notifier(0);
-  xr_channel_opts o;
-  xr_channel *ch;
-  xr_listener *l;
-  struct ch_rec r;
-  struct lis_rec lr;
-  char buf[128];
-  size_t len = msg_text(buf, sizeof buf, XR_MSG_INFO, "last words");
-  (void)state;
-  ch_rec_init(&r);
-  lis_rec_init(&lr);
-  xr_listener_cbs cbs = lis_cbs(&lr);
-  assert_int_equal(xr_notifier_add_listener(n, -1, &cbs, &l), XR_OK);
-  ch_opts(&o, &XR_NOTIFY_TYPE_XPSRASTER, XR_PER_USER, XR_UNIDIRECTIONAL, &r);
-  assert_int_equal(xr_channel_open(n, &o, &ch), XR_OK);
-  assert_int_equal(xr_channel_send(ch, buf, len), XR_OK);
-  xr_channel_release(ch); /* an implicit draining close */
-  assert_int_equal(ch_wait(&r, &r.closed, 1), 1);
-  xr_notifier_drop(n);
-  assert_int_equal(lr.notes, 1);
-  assert_int_equal(r.closed, 1);
-  assert_int_equal(r.closed_status, XR_OK);
-}
-
-static void test_release_inside_closed_callback(void **state) {
-  xr_notifier *n = new_notifier(0);
-  xr_channel_opts o;
-  xr_channel *ch;
-  struct ch_rec r;
-  (void)state;
-  ch_rec_init(&r);
-  r.release_in_closed = 1;
-  ch_opts(&o, &XR_NOTIFY_TYPE_XPSRASTER, XR_PER_USER, XR_UNIDIRECTIONAL, &r);
-  assert_int_equal(xr_channel_open(n, &o, &ch), XR_OK);
-  assert_int_equal(xr_channel_close(ch, XR_CLOSE_DRAIN), XR_OK);
-  assert_int_equal(ch_wait(&r, &r.closed, 1), 1);
-  xr_notifier_drop(n); /* ASan: nothing leaked, nothing freed twice */
-  assert_int_equal(r.closed, 1);
-}
-
-static void test_outstanding_query_then_close(void **state) {
-  xr_notifier *n = new_notifier(0);
-  xr_channel_opts o;
-  xr_channel *ch;
-  xr_listener *l;
-  struct ch_rec r;
-  struct lis_rec lr;
-  char q[512], ans[64];
-  size_t qlen = msg_query(q, sizeof q, "?", 2, 0, 60000);
-  (void)state;
-  ch_rec_init(&r);
-  lis_rec_init(&lr);
-  xr_listener_cbs cbs = lis_cbs(&lr);
-  assert_int_equal(xr_notifier_add_listener(n, -1, &cbs, &l), XR_OK);
-  ch_opts(&o, &XR_NOTIFY_TYPE_XPSRASTER, XR_PER_USER, XR_BIDIRECTIONAL, &r);
-  o.default_len = msg_answer(ans, sizeof ans, 1);
-  o.default_answer = ans;
-  assert_int_equal(xr_channel_open(n, &o, &ch), XR_OK);
-  assert_int_equal(xr_channel_send(ch, q, qlen), XR_OK);
-  assert_int_equal(lis_wait(&lr, &lr.notes, 1), 1);
-  assert_int_equal(xr_channel_close(ch, XR_CLOSE_DRAIN), XR_OK);
-  assert_int_equal(ch_wait(&r, &r.closed, 1), 1);
-  assert_int_equal(r.events, 1);
-  assert_int_equal(r.status[0], XR_E_CLOSED);
-  assert_string_equal(r.payload[0], ans);
-  assert_int_equal(r.closed_after_events, 1);
-  /* The listener's answer comes too late now. */
-  assert_int_equal(xr_listener_reply(l, xr_channel_id(ch), ans, strlen(ans)),
-                   XR_E_CLOSED);
-  xr_channel_release(ch);
-  xr_notifier_drop(n);
-  assert_int_equal(r.event_after_close, 0);
-}
-
-static void test_drop_notifier_before_release(void **state) {
-  xr_notifier *n = new_notifier(0);
-  xr_channel_opts o;
-  xr_channel *ch;
-  xr_listener *l;
-  struct ch_rec r;
-  struct lis_rec lr;
-  char q[512], ans[64];
-  size_t qlen = msg_query(q, sizeof q, "?", 2, 0, 60000);
-  (void)state;
-  ch_rec_init(&r);
-  lis_rec_init(&lr);
-  xr_listener_cbs cbs = lis_cbs(&lr);
-  assert_int_equal(xr_notifier_add_listener(n, -1, &cbs, &l), XR_OK);
-  ch_opts(&o, &XR_NOTIFY_TYPE_XPSRASTER, XR_PER_USER, XR_BIDIRECTIONAL, &r);
-  o.default_len = msg_answer(ans, sizeof ans, 0);
-  o.default_answer = ans;
-  assert_int_equal(xr_channel_open(n, &o, &ch), XR_OK);
-  assert_int_equal(xr_channel_send(ch, q, qlen), XR_OK);
-  xr_notifier_drop(n);
-  /* The notifier closed it: default answer, then closed, once each. */
-  assert_int_equal(r.events, 1);
-  assert_int_equal(r.status[0], XR_E_CLOSED);
-  assert_int_equal(r.closed, 1);
-  assert_int_equal(r.closed_status, XR_E_CANCELLED);
-  assert_int_equal(r.closed_after_events, 1);
-  /* The handle stays valid until released. */
-  assert_int_equal(xr_channel_send(ch, q, qlen), XR_E_CLOSED);
-  assert_int_equal(xr_channel_close(ch, XR_CLOSE_DRAIN), XR_E_CLOSED);
-  xr_channel_release(ch);
-  xr_channel_release(NULL);
-}
-
-/* ---- routing by the job's user ---- */
-
-static void test_routing_by_job_user(void **state) {
-  xr_notifier *n;
-  xr_job_info job = {.job_id = 7, .user = "root"};
-  xr_channel_opts o;
-  xr_channel *per, *all;
-  xr_listener *stranger, *rootl;
-  struct ch_rec r;
-  struct lis_rec ls, lroot;
-  char buf[128];
-  size_t len = msg_text(buf, sizeof buf, XR_MSG_INFO, "x");
-  (void)state;
-  ch_rec_init(&r);
-  lis_rec_init(&ls);
-  lis_rec_init(&lroot);
-  assert_int_equal(xr_notifier_new(&job, &n), XR_OK);
-  xr_listener_cbs c1 = lis_cbs(&ls), c2 = lis_cbs(&lroot);
-  /* uid 54321: not the job's user (root), not an administrator. */
-  assert_int_equal(xr_notifier_add_listener(n, 54321, &c1, &stranger), XR_OK);
-  ch_opts(&o, &XR_NOTIFY_TYPE_XPSRASTER, XR_PER_USER, XR_UNIDIRECTIONAL, &r);
-  assert_int_equal(xr_channel_open(n, &o, &per), XR_OK);
-  o.user_filter = XR_ALL_USERS;
-  assert_int_equal(xr_channel_open(n, &o, &all), XR_OK);
-  assert_int_equal(xr_channel_send(per, buf, len), XR_S_NO_LISTENERS);
-  assert_int_equal(xr_channel_send(all, buf, len), XR_S_NO_LISTENERS);
-  assert_int_equal(xr_notifier_add_listener(n, 0, &c2, &rootl), XR_OK);
-  assert_int_equal(xr_channel_send(per, buf, len), XR_OK);
-  assert_int_equal(xr_channel_send(all, buf, len), XR_OK);
-  assert_int_equal(lis_wait(&lroot, &lroot.notes, 2), 2);
-  xr_channel_release(per);
-  xr_channel_release(all);
-  xr_notifier_drop(n);
-  assert_int_equal(ls.notes, 0);
-  assert_int_equal(ls.closed, 0); /* it never saw the channels at all */
-
-  /* The job's user is named, not the process's: a job for "nobody" reaches
-   * nobody's listener even though this process runs as someone else. */
-  struct passwd *pw = getpwnam("nobody");
-  if (!pw)
-    return;
-  job.user = "nobody";
-  lis_rec_init(&ls);
-  assert_int_equal(xr_notifier_new(&job, &n), XR_OK);
-  assert_int_equal(
-      xr_notifier_add_listener(n, (long)pw->pw_uid, &c1, &stranger), XR_OK);
-  o.user_filter = XR_PER_USER;
-  assert_int_equal(xr_channel_open(n, &o, &per), XR_OK);
-  o.user_filter = XR_ALL_USERS;
-  assert_int_equal(xr_channel_open(n, &o, &all), XR_OK);
-  assert_int_equal(xr_channel_send(per, buf, len), XR_OK);
-  assert_int_equal(xr_channel_send(all, buf, len), XR_S_NO_LISTENERS);
-  xr_channel_release(per);
-  xr_channel_release(all);
-  xr_notifier_drop(n);
-  assert_int_equal(ls.notes, 1);
-}
-
-/* ---- the renderer's query API ---- */
-
-static xr_listener *answerer_self;
-static void answer_two(xr_listener *l, uint64_t channel, const xr_uuid *type,
-                       int style, const void *p, size_t len, void *ud) {
-  char ans[64];
-  size_t alen = msg_answer(ans, sizeof ans, 2);
-  (void)type;
-  (void)p;
-  (void)len;
-  (void)ud;
-  if (style == XR_BIDIRECTIONAL)
-    assert_int_equal(xr_listener_reply(l, channel, ans, alen), XR_OK);
-}
-
-static void test_query_api(void **state) {
-  xr_notifier *n = new_notifier(0);
-  const char *choices[] = {"Scale to fit", "Clip", "Skip page"};
-  int answer = -1;
-  struct lis_rec lr;
-  xr_listener *quiet;
-  (void)state;
-  assert_int_equal(xr_notify_query(n, "Page larger than media", choices, 3, 1,
-                                   1000, &answer),
-                   XR_S_NO_LISTENERS);
-  assert_int_equal(answer, 1);
-  assert_int_equal(xr_notify_query(n, "q", choices, 3, 3, 1000, &answer),
-                   XR_E_INVAL);
-  assert_int_equal(answer, 3);
-
-  lis_rec_init(&lr);
-  xr_listener_cbs cbs = lis_cbs(&lr);
-  assert_int_equal(xr_notifier_add_listener(n, -1, &cbs, &quiet), XR_OK);
-  assert_int_equal(
-      xr_notify_query(n, "Page larger", choices, 3, 0, 50, &answer),
-      XR_E_TIMEOUT);
-  assert_int_equal(answer, 0);
-  assert_int_equal(lr.notes, 1);
-  assert_non_null(strstr(lr.payload[0], "kind=query"));
-  xr_listener_close(quiet);
-
-  xr_listener_cbs ans = {.on_notify = answer_two};
-  assert_int_equal(xr_notifier_add_listener(n, -1, &ans, &answerer_self),
-                   XR_OK);
-  assert_int_equal(
-      xr_notify_query(n, "Page larger", choices, 3, 0, 5000, &answer), XR_OK);
-  assert_int_equal(answer, 2);
-  xr_notifier_drop(n);
-}
-
 static void test_status_messages(void **state) {
   static const int codes[] = {XR_OK,           XR_S_NO_LISTENERS,
                               XR_S_LOST,       XR_S_REPLACED,
@@ -807,15 +475,7 @@ int main(void) {
       cmocka_unit_test(test_no_listener_query_gets_default),
       cmocka_unit_test(test_queue_full),
       cmocka_unit_test(test_call_in_progress),
-      cmocka_unit_test(test_close_drain_then_release),
-      cmocka_unit_test(test_close_discard_then_release),
-      cmocka_unit_test(test_release_without_close),
-      cmocka_unit_test(test_release_inside_closed_callback),
-      cmocka_unit_test(test_outstanding_query_then_close),
-      cmocka_unit_test(test_drop_notifier_before_release),
-      cmocka_unit_test(test_routing_by_job_user),
-      cmocka_unit_test(test_query_api),
       cmocka_unit_test(test_status_messages),
   };
-  return cmocka_run_group_tests(tests, setup, NULL);
+  return cmocka_run_group_tests(tests, NULL, NULL);
 }

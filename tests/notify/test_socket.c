@@ -182,22 +182,6 @@ static void test_malformed_frame_closes_only_that_peer(void **state) {
   xr_notifier_drop(n);
 }
 
-static char *padded_balloon(size_t len) {
-  const char *head = "<asyncPrintUIRequest "
-                     "xmlns=\"http://schemas.microsoft.com/2003/print/"
-                     "asyncui/v1/request\"><v1><requestOpen><balloonUI>"
-                     "<title>T</title><body>B</body></balloonUI>"
-                     "</requestOpen></v1></asyncPrintUIRequest><!--";
-  char *p = malloc(len + 1);
-  size_t h = strlen(head);
-  assert_non_null(p);
-  memcpy(p, head, h);
-  memset(p + h, 'x', len - h - 3);
-  memcpy(p + len - 3, "-->", 3);
-  p[len] = '\0';
-  return p;
-}
-
 static int64_t now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
